@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Generic core of vmx.ko: VMs, vCPUs, memory slots and the helpers that
+ * vendor exit handlers call.  Vendor-neutral: no VMCB or VMCS here.
+ */
+#ifndef VMX_CORE_H
+#define VMX_CORE_H
+
+#include <linux/types.h>
+#include <linux/kvm.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/srcu.h>
+#include <linux/refcount.h>
+#include <asm/fpu/api.h>
+
+#include "backend.h"
+
+#define VMX_API_VERSION		12
+#define VMX_MAX_VCPUS		256
+#define VMX_MAX_VCPU_ID		1024
+#define VMX_MEM_SLOTS		509	/* KVM_USER_MEM_SLOTS on x86 */
+/* Guest-physical width our nested page tables cover (4 levels). */
+#define VMX_GPA_BITS		48
+#define VMX_MAX_SLOT_PAGES	(1ULL << (VMX_GPA_BITS - PAGE_SHIFT))
+#define VMX_RUN_MMAP_PAGES	2	/* kvm_run + PIO data page */
+
+#define pr_fmt_vmx "vmx: "
+
+/* General purpose registers in hardware encoding order. */
+enum vmx_reg {
+	VMX_RAX, VMX_RCX, VMX_RDX, VMX_RBX, VMX_RSP, VMX_RBP, VMX_RSI,
+	VMX_RDI, VMX_R8, VMX_R9, VMX_R10, VMX_R11, VMX_R12, VMX_R13,
+	VMX_R14, VMX_R15, VMX_NR_REGS
+};
+
+/* Event types; the numbers are those of both SVM EVENTINJ and VMX. */
+enum vmx_event_type {
+	VMX_EV_EXTINT = 0,
+	VMX_EV_NMI = 2,
+	VMX_EV_EXCEPTION = 3,
+	VMX_EV_SOFTINT = 4,
+};
+
+struct vmx_event {
+	bool pending;
+	u8 type;
+	u8 vector;
+	bool has_error;
+	u32 error;
+};
+
+struct vmx_memslot {
+	u32 id;
+	u32 flags;
+	u64 base_gfn;
+	u64 npages;
+	unsigned long uaddr;
+	/* Pinned backing pages, filled on nested page faults (mmu_lock). */
+	struct page **pages;
+};
+
+struct vmx_memslots {
+	int count;
+	struct vmx_memslot *by_id[VMX_MEM_SLOTS];
+	struct vmx_memslot *active[VMX_MEM_SLOTS];	/* count entries */
+};
+
+/* Nested page table: a 4-level radix tree of pages. */
+struct vmx_npt {
+	u64 *root;
+	phys_addr_t root_pa;
+	unsigned long nr_table_pages;
+};
+
+struct vmx_vm {
+	refcount_t refs;		/* VM fd + one per vCPU fd */
+	struct mm_struct *mm;
+	struct mutex lock;		/* vCPU creation */
+	struct mutex slots_lock;	/* memslot updates */
+	struct srcu_struct srcu;	/* readers of ->slots */
+	struct vmx_memslots __rcu *slots;
+	spinlock_t mmu_lock;		/* ->npt and slot page arrays */
+	struct vmx_npt npt;
+	atomic64_t tlb_gen;		/* bumped when mappings go away */
+	int nr_vcpus;
+	struct vmx_vcpu *vcpus[VMX_MAX_VCPUS];
+	u64 tss_addr;
+};
+
+enum vmx_vcpu_mode { VMX_OUTSIDE_GUEST, VMX_IN_GUEST };
+
+/* A port I/O exit as the vendor decoded it. */
+struct vmx_pio {
+	u16 port;
+	u8 size;		/* 1, 2, 4 */
+	bool in;
+	bool string;
+	bool rep;
+	u8 addr_size;		/* 2, 4, 8 (string forms) */
+	int seg;		/* segment of the source for OUTS, -1 default */
+	u8 insn_len;
+};
+
+/* What a pending user-space completion must do on the next KVM_RUN. */
+enum vmx_pending { VMX_PEND_NONE, VMX_PEND_PIO, VMX_PEND_MMIO };
+
+struct vmx_vcpu {
+	struct vmx_vm *vm;
+	u32 id;
+	struct mutex mutex;		/* one ioctl at a time */
+	struct kvm_run *run;
+	struct page *run_pages[VMX_RUN_MMAP_PAGES];
+
+	int mode;			/* enum vmx_vcpu_mode */
+	int cpu;			/* CPU while in guest mode */
+	int last_cpu;			/* CPU of the previous entry, -1 none */
+	s64 tlb_gen;			/* vm->tlb_gen seen at last flush */
+	bool flush_tlb;			/* vendor must flush before entry */
+
+	unsigned long regs[VMX_NR_REGS];
+	unsigned long rip;
+	unsigned long rflags;
+
+	struct vmx_event exception;	/* queued by the core */
+	struct vmx_event reinject;	/* interrupted delivery to redo */
+
+	enum vmx_pending pending;
+	struct vmx_pio pio;
+	struct {
+		u8 reg;
+		u8 reg_size;
+		u8 size;
+		bool high8;
+		bool sign;
+		u8 insn_len;
+	} mmio;
+
+	struct fpu_guest guest_fpu;
+	u64 xcr0;
+	u64 dr[4];
+	u64 apic_base;
+	u64 misc_enable;
+	u64 tsc_aux;
+	u64 mtrr_deftype;
+	u64 mtrr_fixed[11];
+	u64 mtrr_var[16];
+	u64 tsc_offset;
+
+	struct kvm_cpuid_entry2 *cpuid;
+	int cpuid_nent;
+};
+
+/* main.c */
+int vmx_hw_get(void);
+void vmx_hw_put(void);
+
+/* dev_ioctl.c */
+long vmx_check_extension(long cap);
+
+/* vm.c */
+int vmx_create_vm(unsigned long type);
+void vmx_vm_put(struct vmx_vm *vm);
+long vmx_vm_ioctl(struct file *f, unsigned int ioctl, unsigned long arg);
+
+/* memslot.c */
+int vmx_set_memory_region(struct vmx_vm *vm,
+			  const struct kvm_userspace_memory_region *mem);
+struct vmx_memslot *vmx_find_slot(struct vmx_memslots *slots, u64 gfn);
+void vmx_free_memslots(struct vmx_vm *vm);
+int vmx_read_guest(struct vmx_vcpu *vcpu, u64 gpa, void *buf, size_t len);
+int vmx_write_guest(struct vmx_vcpu *vcpu, u64 gpa, const void *buf,
+		    size_t len);
+
+/* mmu.c */
+int vmx_npt_init(struct vmx_vm *vm);
+void vmx_npt_free(struct vmx_vm *vm);
+int vmx_npt_map(struct vmx_vm *vm, struct vmx_memslot *slot, u64 gfn,
+		bool write);
+void vmx_npt_zap_slot(struct vmx_vm *vm, struct vmx_memslot *slot);
+void vmx_flush_remote_tlbs(struct vmx_vm *vm);
+
+/* vcpu.c */
+int vmx_create_vcpu(struct vmx_vm *vm, unsigned long id);
+void vmx_vcpu_free(struct vmx_vcpu *vcpu);
+int vmx_vcpu_run(struct vmx_vcpu *vcpu);
+void vmx_skip_insn(struct vmx_vcpu *vcpu, unsigned int len);
+void vmx_reg_write(struct vmx_vcpu *vcpu, int reg, u8 size, u64 val);
+void vmx_queue_exception(struct vmx_vcpu *vcpu, u8 vector, bool has_error,
+			 u32 error);
+static inline void vmx_inject_gp(struct vmx_vcpu *vcpu)
+{
+	vmx_queue_exception(vcpu, 13, true, 0);
+}
+
+static inline void vmx_inject_ud(struct vmx_vcpu *vcpu)
+{
+	vmx_queue_exception(vcpu, 6, false, 0);
+}
+
+/* vcpu_ioctl.c */
+long vmx_vcpu_ioctl(struct file *f, unsigned int ioctl, unsigned long arg);
+
+/* exits.c: generic exit handling shared by both backends */
+int vmx_exit_hlt(struct vmx_vcpu *vcpu, unsigned int insn_len);
+int vmx_exit_shutdown(struct vmx_vcpu *vcpu);
+int vmx_exit_fail_entry(struct vmx_vcpu *vcpu, u64 reason);
+int vmx_exit_internal(struct vmx_vcpu *vcpu, u32 suberror, int ndata,
+		      const u64 *data);
+int vmx_exit_unknown(struct vmx_vcpu *vcpu, u64 reason);
+int vmx_emulate_xsetbv(struct vmx_vcpu *vcpu, unsigned int insn_len);
+int vmx_emulate_mov_dr(struct vmx_vcpu *vcpu);
+int vmx_emulate_rdtscp(struct vmx_vcpu *vcpu, unsigned int insn_len);
+
+/* pio.c */
+int vmx_handle_pio(struct vmx_vcpu *vcpu, const struct vmx_pio *pio);
+int vmx_complete_pio(struct vmx_vcpu *vcpu);
+
+/* mmio.c: nested page fault resolution and MMIO emulation */
+#define VMX_NPF_WRITE		BIT(0)
+#define VMX_NPF_FETCH		BIT(1)
+#define VMX_NPF_IN_WALK		BIT(2)	/* during the guest's table walk */
+int vmx_handle_npf(struct vmx_vcpu *vcpu, u64 gpa, unsigned int flags);
+int vmx_complete_mmio(struct vmx_vcpu *vcpu);
+
+/* gva.c */
+int vmx_linear_to_gpa(struct vmx_vcpu *vcpu, u64 la, bool write, u64 *gpa);
+int vmx_read_linear(struct vmx_vcpu *vcpu, u64 la, void *buf, size_t len);
+int vmx_write_linear(struct vmx_vcpu *vcpu, u64 la, const void *buf,
+		     size_t len);
+int vmx_cpu_mode(struct vmx_vcpu *vcpu);	/* 16, 32 or 64 */
+u64 vmx_seg_base(struct vmx_vcpu *vcpu, int seg);
+
+/* cpuid.c */
+int vmx_emulate_cpuid(struct vmx_vcpu *vcpu, unsigned int insn_len);
+int vmx_get_supported_cpuid(struct kvm_cpuid2 __user *ucpuid);
+int vmx_set_cpuid2(struct vmx_vcpu *vcpu, struct kvm_cpuid2 __user *uc);
+int vmx_get_cpuid2(struct vmx_vcpu *vcpu, struct kvm_cpuid2 __user *uc);
+void vmx_cpuid_free(struct vmx_vcpu *vcpu);
+
+/* msr.c */
+int vmx_emulate_rdmsr(struct vmx_vcpu *vcpu, unsigned int insn_len);
+int vmx_emulate_wrmsr(struct vmx_vcpu *vcpu, unsigned int insn_len);
+int vmx_get_msr_index_list(struct kvm_msr_list __user *ulist);
+int vmx_msrs_ioctl(struct vmx_vcpu *vcpu, struct kvm_msrs __user *umsrs,
+		   bool set);
+void vmx_msr_reset(struct vmx_vcpu *vcpu);
+
+#endif

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * CPUID: the table KVM_GET_SUPPORTED_CPUID offers (host CPUID filtered to
+ * what a guest can use here), the per-vCPU table from KVM_SET_CPUID2, and
+ * the in-kernel CPUID exit.  Like KVM, a vCPU without a table sees zeros.
+ */
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/processor.h>
+#include <asm/fpu/xcr.h>
+
+#include "core.h"
+
+#define MAX_CPUID_ENTRIES	256
+#define SIGNIFICANT		KVM_CPUID_FLAG_SIGNIFCANT_INDEX
+
+/* Which host feature bits a guest may see, per leaf and register. */
+struct cpuid_mask {
+	u32 function, index;
+	u32 eax, ebx, ecx, edx;
+};
+
+static const struct cpuid_mask masks[] = {
+	/* 1: ECX SSE3 PCLMUL SSSE3 FMA CX16 PCID SSE4.1/2 MOVBE POPCNT AES
+	 * XSAVE OSXSAVE AVX F16C RDRAND; EDX all but reserved/monitor-ish. */
+	{ 1, 0, ~0u, ~0u, 0x7eda3203, 0x178bfbff },
+	/* 7.0: EBX FSGSBASE BMI1 AVX2 SMEP BMI2 ERMS AVX512 RDSEED ADX SMAP
+	 * CLFLUSHOPT CLWB SHA; ECX VBMI UMIP VBMI2 GFNI VAES VPCLMUL VNNI
+	 * BITALG VPOPCNTDQ; EDX FSRM. */
+	{ 7, 0, 0, 0xfdbf03a9, 0x00005f46, 0x00000010 },
+	/* 0x80000001: ECX LAHF ABM SSE4A MISALIGNSSE PREFETCH XOP FMA4 TBM;
+	 * EDX SYSCALL NX MMXEXT FXSR_OPT PDPE1GB RDTSCP LM + leaf-1 dups. */
+	{ 0x80000001, 0, ~0u, ~0u, 0x002109e1, 0x2fd3fbff },
+	/* 0x80000007: invariant TSC only. */
+	{ 0x80000007, 0, 0, 0, 0, 0x00000100 },
+	/* 0x80000008: address sizes; no core count, few EBX features. */
+	{ 0x80000008, 0, 0x0000ffff, 0, 0, 0 },
+};
+
+static const struct cpuid_mask *find_mask(u32 fn, u32 idx)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(masks); i++)
+		if (masks[i].function == fn && masks[i].index == idx)
+			return &masks[i];
+	return NULL;
+}
+
+static u64 supported_xcr0(void)
+{
+	u64 x = XFEATURE_MASK_FP | XFEATURE_MASK_SSE | XFEATURE_MASK_YMM |
+		XFEATURE_MASK_OPMASK | XFEATURE_MASK_ZMM_Hi256 |
+		XFEATURE_MASK_Hi16_ZMM;
+
+	if (!boot_cpu_has(X86_FEATURE_XSAVE))
+		return 0;
+	return x & xgetbv(XCR_XFEATURE_ENABLED_MASK);
+}
+
+static void add(struct kvm_cpuid_entry2 *e, int *n, u32 fn, u32 idx,
+		u32 flags)
+{
+	struct kvm_cpuid_entry2 *x = &e[*n];
+	const struct cpuid_mask *m;
+
+	memset(x, 0, sizeof(*x));
+	x->function = fn;
+	x->index = idx;
+	x->flags = flags;
+	cpuid_count(fn, idx, &x->eax, &x->ebx, &x->ecx, &x->edx);
+	m = find_mask(fn, idx);
+	if (m) {
+		x->eax &= m->eax;
+		x->ebx &= m->ebx;
+		x->ecx &= m->ecx;
+		x->edx &= m->edx;
+	}
+	(*n)++;
+}
+
+static int build_supported(struct kvm_cpuid_entry2 *e)
+{
+	u32 max = min_t(u32, cpuid_eax(0), 0xd);
+	u32 xmax = min_t(u32, cpuid_eax(0x80000000), 0x80000008);
+	u64 xcr0 = supported_xcr0();
+	int n = 0, i;
+	u32 fn;
+
+	add(e, &n, 0, 0, 0);
+	e[0].eax = max;
+	add(e, &n, 1, 0, 0);
+	e[n - 1].ecx |= BIT(31);	/* running under a hypervisor */
+	e[n - 1].ebx &= 0x0000ffff;	/* no APIC ID / CPU count from host */
+	if (max >= 7) {
+		add(e, &n, 7, 0, SIGNIFICANT);
+		e[n - 1].eax = 0;
+	}
+	if (max >= 0xd && xcr0) {
+		add(e, &n, 0xd, 0, SIGNIFICANT);
+		e[n - 1].eax = (u32)xcr0;
+		e[n - 1].edx = xcr0 >> 32;
+		add(e, &n, 0xd, 1, SIGNIFICANT);
+		e[n - 1].eax &= 0x7;	/* XSAVEOPT, XSAVEC, XGETBV1; no XSAVES */
+		e[n - 1].ebx = e[n - 1].ecx = e[n - 1].edx = 0;
+		for (i = 2; i < 64; i++)
+			if (xcr0 & BIT_ULL(i))
+				add(e, &n, 0xd, i, SIGNIFICANT);
+	}
+	i = n;
+	for (fn = 0x80000000; fn <= xmax; fn++)
+		add(e, &n, fn, 0, 0);
+	e[i].eax = xmax;
+	if (xmax >= 0x80000008)	/* our nested tables cover 48 bits */
+		e[n - 1].eax = (e[n - 1].eax & ~0xffu) |
+			       min_t(u32, e[n - 1].eax & 0xff, VMX_GPA_BITS);
+
+	/* Hypervisor leaves: signature "vmxvmxvmxvmx", no PV features yet. */
+	memset(&e[n], 0, sizeof(e[n]) * 2);
+	e[n].function = 0x40000000;
+	e[n].eax = 0x40000001;
+	memcpy(&e[n].ebx, "vmxv", 4);
+	memcpy(&e[n].ecx, "mxvm", 4);
+	memcpy(&e[n].edx, "xvmx", 4);
+	e[n + 1].function = 0x40000001;
+	return n + 2;
+}
+
+int vmx_get_supported_cpuid(struct kvm_cpuid2 __user *uc)
+{
+	struct kvm_cpuid_entry2 *e;
+	struct kvm_cpuid2 c;
+	int n, r = 0;
+
+	if (copy_from_user(&c, uc, sizeof(c)))
+		return -EFAULT;
+	e = kcalloc(MAX_CPUID_ENTRIES, sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	n = build_supported(e);
+	if (c.nent < n) {
+		r = -E2BIG;
+		goto out;
+	}
+	c.nent = n;
+	if (copy_to_user(uc, &c, sizeof(c)) ||
+	    copy_to_user(uc->entries, e, n * sizeof(*e)))
+		r = -EFAULT;
+out:
+	kfree(e);
+	return r;
+}
+
+int vmx_set_cpuid2(struct vmx_vcpu *vcpu, struct kvm_cpuid2 __user *uc)
+{
+	struct kvm_cpuid_entry2 *e = NULL;
+	struct kvm_cpuid2 c;
+
+	if (copy_from_user(&c, uc, sizeof(c)))
+		return -EFAULT;
+	if (c.nent > MAX_CPUID_ENTRIES)
+		return -E2BIG;
+	if (c.nent) {
+		e = memdup_user(uc->entries, c.nent * sizeof(*e));
+		if (IS_ERR(e))
+			return PTR_ERR(e);
+	}
+	kfree(vcpu->cpuid);
+	vcpu->cpuid = e;
+	vcpu->cpuid_nent = c.nent;
+	return 0;
+}
+
+int vmx_get_cpuid2(struct vmx_vcpu *vcpu, struct kvm_cpuid2 __user *uc)
+{
+	struct kvm_cpuid2 c;
+
+	if (copy_from_user(&c, uc, sizeof(c)))
+		return -EFAULT;
+	if (c.nent < vcpu->cpuid_nent)
+		return -E2BIG;
+	c.nent = vcpu->cpuid_nent;
+	if (copy_to_user(uc, &c, sizeof(c)) ||
+	    copy_to_user(uc->entries, vcpu->cpuid,
+			 c.nent * sizeof(*vcpu->cpuid)))
+		return -EFAULT;
+	return 0;
+}
+
+void vmx_cpuid_free(struct vmx_vcpu *vcpu)
+{
+	kfree(vcpu->cpuid);
+	vcpu->cpuid = NULL;
+}
+
+static const struct kvm_cpuid_entry2 *lookup(struct vmx_vcpu *vcpu, u32 fn,
+					     u32 idx)
+{
+	int i;
+
+	for (i = 0; i < vcpu->cpuid_nent; i++) {
+		const struct kvm_cpuid_entry2 *e = &vcpu->cpuid[i];
+
+		if (e->function == fn &&
+		    (!(e->flags & SIGNIFICANT) || e->index == idx))
+			return e;
+	}
+	return NULL;
+}
+
+int vmx_emulate_cpuid(struct vmx_vcpu *vcpu, unsigned int insn_len)
+{
+	u32 fn = vcpu->regs[VMX_RAX], idx = vcpu->regs[VMX_RCX];
+	const struct kvm_cpuid_entry2 *e = lookup(vcpu, fn, idx);
+	u32 a = 0, b = 0, c = 0, d = 0;
+
+	if (e) {
+		a = e->eax;
+		b = e->ebx;
+		c = e->ecx;
+		d = e->edx;
+	}
+	/* OSXSAVE mirrors the guest's CR4, as on hardware. */
+	if (fn == 1 && e) {
+		c &= ~BIT(27);
+		if (vmx_ops->get_cr4(vcpu) & X86_CR4_OSXSAVE)
+			c |= BIT(27);
+	}
+	vmx_reg_write(vcpu, VMX_RAX, 4, a);
+	vmx_reg_write(vcpu, VMX_RBX, 4, b);
+	vmx_reg_write(vcpu, VMX_RCX, 4, c);
+	vmx_reg_write(vcpu, VMX_RDX, 4, d);
+	vmx_skip_insn(vcpu, insn_len);
+	return 1;
+}

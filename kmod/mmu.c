@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic nested paging: a 4-level table (NPT or EPT, entry format from
+ * the backend) filled lazily on nested page faults from pinned pages of
+ * the memslots.  Intermediate tables live until the VM dies.
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/io.h>
+
+#include "core.h"
+
+#define NPT_LEVELS	4
+#define NPT_ENTRIES	512
+#define NPT_ADDR_MASK	GENMASK_ULL(51, 12)
+
+static unsigned int npt_index(u64 gfn, int level)
+{
+	return (gfn >> (9 * (level - 1))) & (NPT_ENTRIES - 1);
+}
+
+static bool npt_present(u64 e)
+{
+	return e & vmx_ops->npt_present_mask;
+}
+
+int vmx_npt_init(struct vmx_vm *vm)
+{
+	struct page *p = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+
+	if (!p)
+		return -ENOMEM;
+	vm->npt.root = page_address(p);
+	vm->npt.root_pa = page_to_phys(p);
+	vm->npt.nr_table_pages = 1;
+	return 0;
+}
+
+static void npt_free_table(u64 *table, int level)
+{
+	int i;
+
+	if (level > 1) {
+		for (i = 0; i < NPT_ENTRIES; i++)
+			if (npt_present(table[i]))
+				npt_free_table(__va(table[i] & NPT_ADDR_MASK),
+					       level - 1);
+	}
+	free_page((unsigned long)table);
+}
+
+void vmx_npt_free(struct vmx_vm *vm)
+{
+	if (vm->npt.root)
+		npt_free_table(vm->npt.root, NPT_LEVELS);
+	vm->npt.root = NULL;
+}
+
+/*
+ * Find the leaf entry for @gfn; with @cache, create missing tables from
+ * it (pages preallocated outside mmu_lock).  Returns NULL if absent.
+ */
+static u64 *npt_walk(struct vmx_vm *vm, u64 gfn, struct page **cache,
+		     int *ncache)
+{
+	u64 *table = vm->npt.root;
+	int level;
+
+	for (level = NPT_LEVELS; level > 1; level--) {
+		u64 *e = &table[npt_index(gfn, level)];
+
+		if (!npt_present(*e)) {
+			struct page *p;
+
+			if (!cache || !*ncache)
+				return NULL;
+			p = cache[--(*ncache)];
+			*e = vmx_ops->npt_table_entry(page_to_phys(p));
+			vm->npt.nr_table_pages++;
+		}
+		table = __va(*e & NPT_ADDR_MASK);
+	}
+	return &table[npt_index(gfn, 1)];
+}
+
+/*
+ * Map one guest page of @slot.  Runs under the VM's SRCU read lock, so
+ * the slot cannot be freed meanwhile; a concurrent delete zaps after us.
+ */
+int vmx_npt_map(struct vmx_vm *vm, struct vmx_memslot *slot, u64 gfn,
+		bool write)
+{
+	bool writable = !(slot->flags & KVM_MEM_READONLY);
+	unsigned long hva = slot->uaddr + (gfn - slot->base_gfn) * PAGE_SIZE;
+	struct page *cache[NPT_LEVELS - 1];
+	struct page *page;
+	int ncache = 0, r, i;
+	u64 *leaf;
+
+	if (write && !writable)
+		return -EPERM;
+	r = pin_user_pages_fast(hva, 1, (writable ? FOLL_WRITE : 0) |
+				FOLL_LONGTERM, &page);
+	if (r != 1)
+		return r < 0 ? r : -EFAULT;
+
+	for (i = 0; i < NPT_LEVELS - 1; i++) {
+		struct page *p = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+
+		if (!p)
+			break;
+		cache[ncache++] = p;
+	}
+
+	spin_lock(&vm->mmu_lock);
+	leaf = npt_walk(vm, gfn, cache, &ncache);
+	if (!leaf) {
+		spin_unlock(&vm->mmu_lock);
+		unpin_user_page(page);
+		r = -ENOMEM;
+		goto out;
+	}
+	i = gfn - slot->base_gfn;
+	if (slot->pages[i]) {
+		/* Another vCPU won the race: keep its pin. */
+		unpin_user_page(page);
+		page = slot->pages[i];
+	} else {
+		slot->pages[i] = page;
+	}
+	*leaf = vmx_ops->npt_leaf_entry(page_to_phys(page), writable);
+	spin_unlock(&vm->mmu_lock);
+	r = 0;
+out:
+	while (ncache)
+		__free_page(cache[--ncache]);
+	return r;
+}
+
+void vmx_npt_zap_slot(struct vmx_vm *vm, struct vmx_memslot *slot)
+{
+	u64 i;
+
+	spin_lock(&vm->mmu_lock);
+	for (i = 0; i < slot->npages; i++) {
+		u64 *leaf;
+
+		if (!slot->pages[i])
+			continue;
+		leaf = npt_walk(vm, slot->base_gfn + i, NULL, NULL);
+		if (leaf)
+			*leaf = 0;
+		if (!(i & 1023))
+			cond_resched_lock(&vm->mmu_lock);
+	}
+	spin_unlock(&vm->mmu_lock);
+}
+
+static void flush_ipi(void *unused)
+{
+	/* The IPI itself forces the vCPU out of guest mode. */
+}
+
+/*
+ * Make every vCPU drop cached translations before it next runs guest
+ * code.  A vCPU in guest mode is kicked out with an IPI and waited for.
+ */
+void vmx_flush_remote_tlbs(struct vmx_vm *vm)
+{
+	int i, n;
+
+	atomic64_inc(&vm->tlb_gen);
+	smp_mb();
+	n = READ_ONCE(vm->nr_vcpus);
+	smp_rmb();
+	for (i = 0; i < n; i++) {
+		struct vmx_vcpu *v = vm->vcpus[i];
+
+		if (READ_ONCE(v->mode) == VMX_IN_GUEST)
+			smp_call_function_single(READ_ONCE(v->cpu), flush_ipi,
+						 NULL, 1);
+	}
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vCPU-level ioctls: one small handler each; copy in, validate, act.
+ */
+#include <linux/fs.h>
+#include <linux/uaccess.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
+
+#include "core.h"
+
+/* struct kvm_regs field order, as hardware register numbers. */
+static const u8 kvm_regs_order[16] = {
+	VMX_RAX, VMX_RBX, VMX_RCX, VMX_RDX, VMX_RSI, VMX_RDI, VMX_RSP,
+	VMX_RBP, VMX_R8, VMX_R9, VMX_R10, VMX_R11, VMX_R12, VMX_R13,
+	VMX_R14, VMX_R15,
+};
+
+static long get_regs(struct vmx_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_regs regs = {};
+	__u64 *r = &regs.rax;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		r[i] = vcpu->regs[kvm_regs_order[i]];
+	regs.rip = vcpu->rip;
+	regs.rflags = vcpu->rflags;
+	return copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
+}
+
+static long set_regs(struct vmx_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_regs regs;
+	__u64 *r = &regs.rax;
+	int i;
+
+	if (copy_from_user(&regs, argp, sizeof(regs)))
+		return -EFAULT;
+	for (i = 0; i < 16; i++)
+		vcpu->regs[kvm_regs_order[i]] = r[i];
+	vcpu->rip = regs.rip;
+	vcpu->rflags = regs.rflags | X86_EFLAGS_FIXED;
+	/* Like KVM: new registers cancel a queued exception. */
+	vcpu->exception.pending = false;
+	return 0;
+}
+
+static long get_sregs(struct vmx_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_sregs sregs = {};
+
+	vmx_ops->get_sregs(vcpu, &sregs);
+	sregs.apic_base = vcpu->apic_base;
+	return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
+}
+
+#define CR4_SUPPORTED (X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |\
+		       X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |\
+		       X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |   \
+		       X86_CR4_UMIP | X86_CR4_FSGSBASE | X86_CR4_OSXSAVE |   \
+		       X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_PCIDE)
+#define EFER_SUPPORTED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NX | EFER_FFXSR)
+
+/* The checks KVM makes before accepting KVM_SET_SREGS. */
+static bool sregs_valid(const struct kvm_sregs *s)
+{
+	if ((s->cr0 >> 32) || ((s->cr0 & X86_CR0_NW) && !(s->cr0 & X86_CR0_CD)))
+		return false;
+	if ((s->cr0 & X86_CR0_PG) && !(s->cr0 & X86_CR0_PE))
+		return false;
+	if (s->cr4 & ~CR4_SUPPORTED)
+		return false;
+	if (s->efer & ~EFER_SUPPORTED)
+		return false;
+	if ((s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG)) {
+		if (!(s->cr4 & X86_CR4_PAE) || !(s->efer & EFER_LMA))
+			return false;
+		if (s->cr3 >> VMX_GPA_BITS)
+			return false;
+	} else if ((s->efer & EFER_LMA) || s->cs.l) {
+		return false;
+	}
+	if (s->cr8 > 15)
+		return false;
+	return true;
+}
+
+static long set_sregs(struct vmx_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_sregs sregs;
+	int r;
+
+	if (copy_from_user(&sregs, argp, sizeof(sregs)))
+		return -EFAULT;
+	if (!sregs_valid(&sregs))
+		return -EINVAL;
+	r = vmx_ops->set_sregs(vcpu, &sregs);
+	if (r)
+		return r;
+	vcpu->apic_base = sregs.apic_base;
+	return 0;
+}
+
+long vmx_vcpu_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
+{
+	struct vmx_vcpu *vcpu = f->private_data;
+	void __user *argp = (void __user *)arg;
+	long r;
+
+	if (vcpu->vm->mm != current->mm)
+		return -EIO;
+	if (_IOC_TYPE(ioctl) != KVMIO)
+		return -EINVAL;
+	if (mutex_lock_killable(&vcpu->mutex))
+		return -EINTR;
+
+	switch (ioctl) {
+	case KVM_RUN:
+		r = arg ? -EINVAL : vmx_vcpu_run(vcpu);
+		break;
+	case KVM_GET_REGS:
+		r = get_regs(vcpu, argp);
+		break;
+	case KVM_SET_REGS:
+		r = set_regs(vcpu, argp);
+		break;
+	case KVM_GET_SREGS:
+		r = get_sregs(vcpu, argp);
+		break;
+	case KVM_SET_SREGS:
+		r = set_sregs(vcpu, argp);
+		break;
+	case KVM_GET_MSRS:
+		r = vmx_msrs_ioctl(vcpu, argp, false);
+		break;
+	case KVM_SET_MSRS:
+		r = vmx_msrs_ioctl(vcpu, argp, true);
+		break;
+	case KVM_SET_CPUID2:
+		r = vmx_set_cpuid2(vcpu, argp);
+		break;
+	case KVM_GET_CPUID2:
+		r = vmx_get_cpuid2(vcpu, argp);
+		break;
+	default:
+		/* KVM answers unknown vCPU ioctls with EINVAL. */
+		r = -EINVAL;
+	}
+	mutex_unlock(&vcpu->mutex);
+	return r;
+}

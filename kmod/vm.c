@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM life cycle and the VM-level ioctls.
+ */
+#define pr_fmt(fmt) "vmx: " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/module.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "core.h"
+
+static void vmx_vm_free(struct vmx_vm *vm)
+{
+	int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		vmx_vcpu_free(vm->vcpus[i]);
+	if (vmx_ops->vm_destroy)
+		vmx_ops->vm_destroy(vm);
+	vmx_npt_free(vm);
+	vmx_free_memslots(vm);
+	cleanup_srcu_struct(&vm->srcu);
+	mmdrop(vm->mm);
+	kfree(vm);
+	vmx_hw_put();
+	module_put(THIS_MODULE);
+}
+
+void vmx_vm_put(struct vmx_vm *vm)
+{
+	if (refcount_dec_and_test(&vm->refs))
+		vmx_vm_free(vm);
+}
+
+static int vmx_vm_release(struct inode *inode, struct file *f)
+{
+	vmx_vm_put(f->private_data);
+	return 0;
+}
+
+static long vm_set_memory_region(struct vmx_vm *vm, void __user *argp)
+{
+	struct kvm_userspace_memory_region mem;
+	long r;
+
+	if (copy_from_user(&mem, argp, sizeof(mem)))
+		return -EFAULT;
+	mutex_lock(&vm->slots_lock);
+	r = vmx_set_memory_region(vm, &mem);
+	mutex_unlock(&vm->slots_lock);
+	return r;
+}
+
+long vmx_vm_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
+{
+	struct vmx_vm *vm = f->private_data;
+	void __user *argp = (void __user *)arg;
+
+	if (vm->mm != current->mm)
+		return -EIO;
+
+	switch (ioctl) {
+	case KVM_CREATE_VCPU:
+		return vmx_create_vcpu(vm, arg);
+	case KVM_SET_USER_MEMORY_REGION:
+		return vm_set_memory_region(vm, argp);
+	case KVM_CHECK_EXTENSION:
+		return vmx_check_extension(arg);
+	case KVM_SET_TSS_ADDR:
+		/* Only real-mode emulation needs it; we run real mode natively. */
+		vm->tss_addr = arg;
+		return 0;
+	case KVM_SET_IDENTITY_MAP_ADDR: {
+		u64 addr;
+
+		return copy_from_user(&addr, argp, sizeof(addr)) ? -EFAULT : 0;
+	}
+	default:
+		/* KVM answers unknown VM ioctls with ENOTTY. */
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations vmx_vm_fops = {
+	.owner = THIS_MODULE,
+	.release = vmx_vm_release,
+	.unlocked_ioctl = vmx_vm_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct vmx_vm *vmx_vm_alloc(void)
+{
+	struct vmx_vm *vm;
+
+	vm = kzalloc(vmx_ops->vm_size, GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return NULL;
+	refcount_set(&vm->refs, 1);
+	mutex_init(&vm->lock);
+	mutex_init(&vm->slots_lock);
+	spin_lock_init(&vm->mmu_lock);
+	atomic64_set(&vm->tlb_gen, 0);
+	return vm;
+}
+
+int vmx_create_vm(unsigned long type)
+{
+	struct vmx_memslots *slots;
+	struct vmx_vm *vm;
+	int r, fd;
+
+	if (type)
+		return -EINVAL;
+	r = vmx_hw_get();
+	if (r) {
+		pr_err_ratelimited("virtualization hardware is in use by another hypervisor (kvm_amd/kvm_intel?): %d\n",
+				   r);
+		return r;
+	}
+	r = -ENOMEM;
+	vm = vmx_vm_alloc();
+	if (!vm)
+		goto out_hw;
+	slots = kvzalloc(sizeof(*slots), GFP_KERNEL_ACCOUNT);
+	if (!slots)
+		goto out_vm;
+	RCU_INIT_POINTER(vm->slots, slots);
+	r = init_srcu_struct(&vm->srcu);
+	if (r)
+		goto out_slots;
+	r = vmx_npt_init(vm);
+	if (r)
+		goto out_srcu;
+	if (vmx_ops->vm_init) {
+		r = vmx_ops->vm_init(vm);
+		if (r)
+			goto out_npt;
+	}
+	vm->mm = current->mm;
+	mmgrab(vm->mm);
+	/* The VM pins the module until its last reference goes. */
+	__module_get(THIS_MODULE);
+
+	fd = anon_inode_getfd("vmx-vm", &vmx_vm_fops, vm, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		vmx_vm_put(vm);
+	return fd;
+
+out_npt:
+	vmx_npt_free(vm);
+out_srcu:
+	cleanup_srcu_struct(&vm->srcu);
+out_slots:
+	kvfree(slots);
+out_vm:
+	kfree(vm);
+out_hw:
+	vmx_hw_put();
+	return r;
+}
