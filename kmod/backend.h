@@ -6,8 +6,9 @@
  *
  * Context rules:
  *  - cpu_enable/cpu_disable run on the CPU in question with IRQs disabled.
- *  - vcpu_load runs with preemption disabled, IRQs enabled, before every
- *    entry; it must cope with the vCPU having moved to another CPU.
+ *  - vcpu_load runs with preemption disabled whenever a thread working on
+ *    the vCPU (any vCPU ioctl) gets a CPU: at ioctl start and each time
+ *    the scheduler moves it; vcpu_put (optional) when it leaves the CPU.
  *  - vcpu_enter runs with IRQs disabled and must return with IRQs disabled.
  *  - everything else runs in process context and may sleep, except where
  *    noted.
@@ -48,6 +49,7 @@ struct vmx_backend {
 	void (*vcpu_reset)(struct vmx_vcpu *vcpu);
 
 	void (*vcpu_load)(struct vmx_vcpu *vcpu, int cpu);
+	void (*vcpu_put)(struct vmx_vcpu *vcpu);		/* optional */
 	/* Enter the guest once; returns 0, or -EIO when entry failed. */
 	int (*vcpu_enter)(struct vmx_vcpu *vcpu);
 	/* Handle the last exit: >0 resume the guest, 0 exit to user, <0 errno */
@@ -85,5 +87,6 @@ struct vmx_backend {
 
 extern const struct vmx_backend *vmx_ops;
 extern const struct vmx_backend vmx_svm_backend;
+extern const struct vmx_backend vmx_vtx_backend;
 
 #endif

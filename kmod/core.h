@@ -12,6 +12,7 @@
 #include <linux/spinlock.h>
 #include <linux/srcu.h>
 #include <linux/refcount.h>
+#include <linux/preempt.h>
 #include <asm/fpu/api.h>
 
 #include "backend.h"
@@ -109,6 +110,8 @@ struct vmx_vcpu {
 	struct vmx_vm *vm;
 	u32 id;
 	struct mutex mutex;		/* one ioctl at a time */
+	/* Follows the ioctl's thread across CPUs (backend vcpu_load/put). */
+	struct preempt_notifier pn;
 	struct kvm_run *run;
 	struct page *run_pages[VMX_RUN_MMAP_PAGES];
 
@@ -139,6 +142,7 @@ struct vmx_vcpu {
 	struct fpu_guest guest_fpu;
 	u64 xcr0;
 	u64 dr[4];
+	u64 dr6;			/* where the backend keeps no DR6 */
 	u64 apic_base;
 	u64 misc_enable;
 	u64 tsc_aux;
@@ -184,6 +188,9 @@ void vmx_flush_remote_tlbs(struct vmx_vm *vm);
 int vmx_create_vcpu(struct vmx_vm *vm, unsigned long id);
 void vmx_vcpu_free(struct vmx_vcpu *vcpu);
 int vmx_vcpu_run(struct vmx_vcpu *vcpu);
+void vmx_vcpu_load(struct vmx_vcpu *vcpu);
+void vmx_vcpu_put(struct vmx_vcpu *vcpu);
+extern struct preempt_ops vmx_preempt_ops;
 void vmx_skip_insn(struct vmx_vcpu *vcpu, unsigned int len);
 void vmx_reg_write(struct vmx_vcpu *vcpu, int reg, u8 size, u64 val);
 void vmx_queue_exception(struct vmx_vcpu *vcpu, u8 vector, bool has_error,
@@ -210,6 +217,9 @@ int vmx_exit_internal(struct vmx_vcpu *vcpu, u32 suberror, int ndata,
 int vmx_exit_unknown(struct vmx_vcpu *vcpu, u64 reason);
 int vmx_emulate_xsetbv(struct vmx_vcpu *vcpu, unsigned int insn_len);
 int vmx_emulate_mov_dr(struct vmx_vcpu *vcpu);
+int vmx_mov_dr(struct vmx_vcpu *vcpu, bool to_dr, int dr, int reg,
+	       unsigned int len);
+int vmx_hypercall(struct vmx_vcpu *vcpu, unsigned int insn_len);
 int vmx_emulate_rdtscp(struct vmx_vcpu *vcpu, unsigned int insn_len);
 
 /* pio.c */

@@ -104,26 +104,15 @@ static int fetch(struct vmx_vcpu *vcpu, u8 *buf, int len)
 	return vmx_read_linear(vcpu, la, buf, len);
 }
 
-/* MOV to/from DRn, intercepted so the guest never reaches host DR0-3. */
-int vmx_emulate_mov_dr(struct vmx_vcpu *vcpu)
+/*
+ * MOV to/from DRn, intercepted so the guest never reaches host DR0-3.
+ * @to_dr: a write; @reg: the GPR; @len: instruction length.
+ */
+int vmx_mov_dr(struct vmx_vcpu *vcpu, bool to_dr, int dr, int reg,
+	       unsigned int len)
 {
 	bool wide = vmx_cpu_mode(vcpu) == 64;
-	struct x86_insn in;
-	u8 buf[16] = {};
-	int dr;
 
-	if (fetch(vcpu, buf, 15) && fetch(vcpu, buf, 4))
-		return vmx_exit_internal(vcpu, KVM_INTERNAL_ERROR_EMULATION,
-					 0, NULL);
-	if (x86_decode(buf, 15, vmx_cpu_mode(vcpu), &in) ||
-	    (in.op != X86_OP_MOV_FROM_DR && in.op != X86_OP_MOV_TO_DR)) {
-		u64 d[2];
-
-		memcpy(d, buf, sizeof(d));
-		return vmx_exit_internal(vcpu, KVM_INTERNAL_ERROR_EMULATION,
-					 2, d);
-	}
-	dr = in.dr;
 	if (dr == 4 || dr == 5) {
 		if (vmx_ops->get_cr4(vcpu) & X86_CR4_DE) {
 			vmx_inject_ud(vcpu);
@@ -131,16 +120,20 @@ int vmx_emulate_mov_dr(struct vmx_vcpu *vcpu)
 		}
 		dr += 2;
 	}
-	if (dr > 7 || vmx_ops->get_cpl(vcpu)) {
+	if (dr > 7) {
+		vmx_inject_ud(vcpu);
+		return 1;
+	}
+	if (vmx_ops->get_cpl(vcpu)) {
 		vmx_inject_gp(vcpu);
 		return 1;
 	}
-	if (in.op == X86_OP_MOV_FROM_DR) {
+	if (!to_dr) {
 		u64 v = dr < 4 ? vcpu->dr[dr] : vmx_ops->get_dr(vcpu, dr);
 
-		vmx_reg_write(vcpu, in.reg, wide ? 8 : 4, v);
+		vmx_reg_write(vcpu, reg, wide ? 8 : 4, v);
 	} else {
-		u64 v = vcpu->regs[in.reg];
+		u64 v = vcpu->regs[reg];
 
 		if (!wide)
 			v = (u32)v;
@@ -153,6 +146,38 @@ int vmx_emulate_mov_dr(struct vmx_vcpu *vcpu)
 		else
 			vmx_ops->set_dr(vcpu, dr, v);
 	}
-	vmx_skip_insn(vcpu, in.len);
+	vmx_skip_insn(vcpu, len);
+	return 1;
+}
+
+/* MOV DR without decode assists: decode the instruction ourselves. */
+int vmx_emulate_mov_dr(struct vmx_vcpu *vcpu)
+{
+	struct x86_insn in;
+	u8 buf[16] = {};
+
+	if (fetch(vcpu, buf, 15) && fetch(vcpu, buf, 4))
+		return vmx_exit_internal(vcpu, KVM_INTERNAL_ERROR_EMULATION,
+					 0, NULL);
+	if (x86_decode(buf, 15, vmx_cpu_mode(vcpu), &in) ||
+	    (in.op != X86_OP_MOV_FROM_DR && in.op != X86_OP_MOV_TO_DR)) {
+		u64 d[2];
+
+		memcpy(d, buf, sizeof(d));
+		return vmx_exit_internal(vcpu, KVM_INTERNAL_ERROR_EMULATION,
+					 2, d);
+	}
+	return vmx_mov_dr(vcpu, in.op == X86_OP_MOV_TO_DR, in.dr, in.reg,
+			  in.len);
+}
+
+/* VMCALL/VMMCALL: no hypercalls are defined yet; answer like KVM does. */
+int vmx_hypercall(struct vmx_vcpu *vcpu, unsigned int insn_len)
+{
+	long ret = vmx_ops->get_cpl(vcpu) ? -1L /* -KVM_EPERM */ :
+					    -1000L /* -KVM_ENOSYS */;
+
+	vmx_reg_write(vcpu, VMX_RAX, vmx_cpu_mode(vcpu) == 64 ? 8 : 4, ret);
+	vmx_skip_insn(vcpu, insn_len);
 	return 1;
 }

@@ -106,6 +106,9 @@ static const struct vmx_backend *pick_backend(void)
 	if (boot_cpu_data.x86_vendor == X86_VENDOR_AMD ||
 	    boot_cpu_data.x86_vendor == X86_VENDOR_HYGON)
 		return &vmx_svm_backend;
+	if (boot_cpu_data.x86_vendor == X86_VENDOR_INTEL ||
+	    boot_cpu_data.x86_vendor == X86_VENDOR_ZHAOXIN)
+		return &vmx_vtx_backend;
 	return NULL;
 }
 
@@ -115,7 +118,7 @@ static int __init vmx_init(void)
 
 	vmx_ops = pick_backend();
 	if (!vmx_ops) {
-		pr_err("no supported CPU (this build has the AMD-V backend)\n");
+		pr_err("no supported CPU vendor (need AMD-V or Intel VT-x)\n");
 		return -ENODEV;
 	}
 	r = vmx_ops->probe();
@@ -131,9 +134,11 @@ static int __init vmx_init(void)
 		goto out_unsetup;
 	hp_state = r;
 
+	preempt_notifier_inc();
 	r = misc_register(&vmx_misc);
 	if (r) {
 		pr_err("cannot register /dev/vmx: %d\n", r);
+		preempt_notifier_dec();
 		goto out_hp;
 	}
 	pr_info("loaded, %s backend, API %d\n", vmx_ops->name, VMX_API_VERSION);
@@ -150,6 +155,7 @@ out_unsetup:
 static void __exit vmx_exit(void)
 {
 	misc_deregister(&vmx_misc);
+	preempt_notifier_dec();
 	cpuhp_remove_state_nocalls(hp_state);
 	if (vmx_ops->unsetup)
 		vmx_ops->unsetup();

@@ -171,8 +171,10 @@ void vmx_flush_remote_tlbs(struct vmx_vm *vm)
 	int i, n;
 
 	atomic64_inc(&vm->tlb_gen);
+	/* Order the bump before reading modes; pairs with the run loop. */
 	smp_mb();
 	n = READ_ONCE(vm->nr_vcpus);
+	/* Pairs with smp_wmb() in vmx_create_vcpu(). */
 	smp_rmb();
 	for (i = 0; i < n; i++) {
 		struct vmx_vcpu *v = vm->vcpus[i];

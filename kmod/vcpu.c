@@ -81,6 +81,7 @@ static struct vmx_vcpu *vcpu_alloc(struct vmx_vm *vm, u32 id)
 	vcpu->last_cpu = -1;
 	vcpu->tlb_gen = -1;
 	mutex_init(&vcpu->mutex);
+	preempt_notifier_init(&vcpu->pn, &vmx_preempt_ops);
 	for (i = 0; i < VMX_RUN_MMAP_PAGES; i++) {
 		vcpu->run_pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 		if (!vcpu->run_pages[i])
@@ -210,7 +211,6 @@ static int vcpu_run_loop(struct vmx_vcpu *vcpu)
 
 		preempt_disable();
 		cpu = smp_processor_id();
-		vmx_ops->vcpu_load(vcpu, cpu);
 		local_irq_disable();
 		WRITE_ONCE(vcpu->cpu, cpu);
 		/* Pairs with the barrier in vmx_flush_remote_tlbs(). */
@@ -236,6 +236,46 @@ static int vcpu_run_loop(struct vmx_vcpu *vcpu)
 		if (r <= 0)
 			return r;
 	}
+}
+
+static struct vmx_vcpu *pn_to_vcpu(struct preempt_notifier *pn)
+{
+	return container_of(pn, struct vmx_vcpu, pn);
+}
+
+static void vmx_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	vmx_ops->vcpu_load(pn_to_vcpu(pn), cpu);
+}
+
+static void vmx_sched_out(struct preempt_notifier *pn, struct task_struct *next)
+{
+	if (vmx_ops->vcpu_put)
+		vmx_ops->vcpu_put(pn_to_vcpu(pn));
+}
+
+struct preempt_ops vmx_preempt_ops = {
+	.sched_in = vmx_sched_in,
+	.sched_out = vmx_sched_out,
+};
+
+/* Make the vCPU's hardware state current on this thread's CPU. */
+void vmx_vcpu_load(struct vmx_vcpu *vcpu)
+{
+	int cpu = get_cpu();
+
+	preempt_notifier_register(&vcpu->pn);
+	vmx_ops->vcpu_load(vcpu, cpu);
+	put_cpu();
+}
+
+void vmx_vcpu_put(struct vmx_vcpu *vcpu)
+{
+	preempt_disable();
+	if (vmx_ops->vcpu_put)
+		vmx_ops->vcpu_put(vcpu);
+	preempt_notifier_unregister(&vcpu->pn);
+	preempt_enable();
 }
 
 static int complete_pending(struct vmx_vcpu *vcpu)

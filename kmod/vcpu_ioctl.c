@@ -114,6 +114,7 @@ long vmx_vcpu_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
 		return -EINVAL;
 	if (mutex_lock_killable(&vcpu->mutex))
 		return -EINTR;
+	vmx_vcpu_load(vcpu);
 
 	switch (ioctl) {
 	case KVM_RUN:
@@ -147,6 +148,7 @@ long vmx_vcpu_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
 		/* KVM answers unknown vCPU ioctls with EINVAL. */
 		r = -EINVAL;
 	}
+	vmx_vcpu_put(vcpu);
 	mutex_unlock(&vcpu->mutex);
 	return r;
 }

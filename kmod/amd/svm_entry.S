@@ -53,7 +53,13 @@ SYM_FUNC_START(__svm_vmrun)
 	mov	R_RDI(%rdi), %rdi
 
 	vmload	%rax
+	/*
+	 * With V_INTR_MASKING the host's IF at VMRUN decides whether host
+	 * interrupts exit the guest; GIF=0 keeps them pending until then.
+	 */
+	sti
 	vmrun	%rax
+	cli
 	vmsave	%rax
 
 	/* RAX and RSP are the host's again; store the guest's other GPRs. */

@@ -83,10 +83,7 @@ static int exit_ud(struct svm_vcpu *svm)
 
 static int exit_vmmcall(struct svm_vcpu *svm)
 {
-	/* No hypercalls yet: -KVM_ENOSYS, as KVM answers unknown ones. */
-	svm->vcpu.regs[VMX_RAX] = (unsigned long)-1000L;
-	vmx_skip_insn(&svm->vcpu, insn_len(svm, 3));
-	return 1;
+	return vmx_hypercall(&svm->vcpu, insn_len(svm, 3));
 }
 
 static int exit_skip(struct svm_vcpu *svm)

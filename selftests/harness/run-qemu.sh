@@ -12,13 +12,15 @@
 #   --timeout   per test binary and device inside L1 (default 60)
 #   --watchdog  for the whole emulator (default from the number of tests)
 #   --verbose   copy the serial console to stderr while it runs
+#   --raw       print unnumbered TAP lines without the closing summary
+#               (for run-checks.sh, which sums several runs)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=$top/selftests/build
 
-tests=$build vmx_ko=${VMX_KO:-} timeout=60 watchdog='' log='' kver='' verbose=''
+tests=$build vmx_ko=${VMX_KO:-} timeout=60 watchdog='' log='' kver='' verbose='' raw=''
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--tests) tests=$2; shift 2 ;;
@@ -28,6 +30,7 @@ while [[ $# -gt 0 ]]; do
 	--log) log=$2; shift 2 ;;
 	--kver) kver=$2; shift 2 ;;
 	--verbose) verbose=1; shift ;;
+	--raw) raw=1; shift ;;
 	*) sed -n '2,/^set -e/p' "$0" | sed '$d' >&2; exit 2 ;;
 	esac
 done
@@ -95,4 +98,4 @@ wait "$poller" 2>/dev/null || true
 	"$here/parse-l1-log.sh" --expect "${names[*]+${names[*]}}" \
 		--emu-rc "$emu_rc" --watchdog "$watchdog" "$log" ||
 		echo "not ok harness: log parser failed (status $?)"
-} | "$here/tap-summary.sh"
+} | if [[ -n $raw ]]; then cat; else "$here/tap-summary.sh"; fi

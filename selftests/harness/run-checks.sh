@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `make check`: every test of the project, summed into one TAP stream that
+# ends in "N passed, N failed"; exit status non-zero if anything failed.
+#   1. unit tests that need no hardware (x86 decoder, log parser)
+#   2. the selftests on vmx.ko and on KVM, nested in QEMU TCG (AMD SVM)
+#   3. Linux's KVM selftests as a conformance suite (vmx.ko vs kvm-amd)
+# Set VMX_CHECK_SKIP to a space-separated list of steps (unit, qemu,
+# conformance) to leave some out while developing.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+skip=" ${VMX_CHECK_SKIP:-} "
+
+# Renumbered TAP from a kselftest binary becomes unnumbered, prefixed lines.
+unnumber() {
+	sed -nE "s/^(not )?ok [0-9]+ (- )?/\\1ok $1: /p"
+}
+
+{
+	if [[ $skip != *" unit "* ]]; then
+		"$top/selftests/build/unit/decode_test" | unnumber "unit decode"
+		if out=$("$here/test-parser.sh" 2>&1); then
+			echo "ok unit harness: log parser self-test (${out##*$'\n'})"
+		else
+			echo "not ok unit harness: log parser self-test"
+			printf '%s\n' "$out" | sed 's/^/# /'
+		fi
+	fi
+	if [[ $skip != *" qemu "* ]]; then
+		"$here/run-qemu.sh" --raw
+	fi
+	if [[ $skip != *" conformance "* && -x $top/selftests/kvm-conformance/run.sh ]]; then
+		"$top/selftests/kvm-conformance/run.sh" --raw
+	fi
+} | "$here/tap-summary.sh"
