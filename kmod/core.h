@@ -129,6 +129,7 @@ struct vmx_vcpu {
 	struct vmx_event reinject;	/* interrupted delivery to redo */
 
 	enum vmx_pending pending;
+	unsigned long pending_rip;	/* RIP of the instruction to complete */
 	struct vmx_pio pio;
 	struct {
 		u8 reg;

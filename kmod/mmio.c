@@ -81,8 +81,14 @@ static int emulate_mmio(struct vmx_vcpu *vcpu, u64 gpa)
 	run->mmio.is_write = in.op == X86_OP_STORE ||
 			     in.op == X86_OP_STORE_IMM ||
 			     in.op == X86_OP_STORE_MOFFS;
-	if (run->mmio.is_write)
+	if (run->mmio.is_write) {
+		/* A store is complete once user space has the data: as on
+		 * KVM, RIP is already past it at the exit.
+		 */
 		memcpy(run->mmio.data, &val, in.mem_size);
+		vmx_skip_insn(vcpu, in.len);
+		return 0;
+	}
 
 	vcpu->mmio.reg = in.op == X86_OP_LOAD_MOFFS ? VMX_RAX : in.reg;
 	vcpu->mmio.reg_size = in.reg_size;
@@ -91,27 +97,24 @@ static int emulate_mmio(struct vmx_vcpu *vcpu, u64 gpa)
 	vcpu->mmio.sign = in.op == X86_OP_LOAD_SX;
 	vcpu->mmio.insn_len = in.len;
 	vcpu->pending = VMX_PEND_MMIO;
+	vcpu->pending_rip = vcpu->rip;
 	return 0;
 }
 
 int vmx_complete_mmio(struct vmx_vcpu *vcpu)
 {
-	struct kvm_run *run = vcpu->run;
 	u8 size = vcpu->mmio.size;
 	u64 val = 0;
 
-	if (!run->mmio.is_write) {
-		memcpy(&val, run->mmio.data, size);
-		if (vcpu->mmio.sign && size < 8)
-			val = (u64)sign_extend64(val, size * 8 - 1);
-		if (vcpu->mmio.high8) {
-			unsigned long *r = &vcpu->regs[vcpu->mmio.reg - 4];
+	memcpy(&val, vcpu->run->mmio.data, size);
+	if (vcpu->mmio.sign && size < 8)
+		val = (u64)sign_extend64(val, size * 8 - 1);
+	if (vcpu->mmio.high8) {
+		unsigned long *r = &vcpu->regs[vcpu->mmio.reg - 4];
 
-			*r = (*r & ~0xff00UL) | ((val & 0xff) << 8);
-		} else {
-			vmx_reg_write(vcpu, vcpu->mmio.reg,
-				      vcpu->mmio.reg_size, val);
-		}
+		*r = (*r & ~0xff00UL) | ((val & 0xff) << 8);
+	} else {
+		vmx_reg_write(vcpu, vcpu->mmio.reg, vcpu->mmio.reg_size, val);
 	}
 	vmx_skip_insn(vcpu, vcpu->mmio.insn_len);
 	return 1;

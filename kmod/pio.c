@@ -82,6 +82,7 @@ int vmx_handle_pio(struct vmx_vcpu *vcpu, const struct vmx_pio *pio)
 	run->io.data_offset = PAGE_SIZE;
 	vcpu->pio = *pio;
 	vcpu->pending = VMX_PEND_PIO;
+	vcpu->pending_rip = vcpu->rip;
 	return 0;
 }
 

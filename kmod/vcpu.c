@@ -283,6 +283,9 @@ static int complete_pending(struct vmx_vcpu *vcpu)
 	enum vmx_pending p = vcpu->pending;
 
 	vcpu->pending = VMX_PEND_NONE;
+	/* Like KVM: user space that moved RIP has abandoned the instruction. */
+	if (p != VMX_PEND_NONE && vcpu->rip != vcpu->pending_rip)
+		return 1;
 	switch (p) {
 	case VMX_PEND_PIO:
 		return vmx_complete_pio(vcpu);

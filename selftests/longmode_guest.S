@@ -6,7 +6,7 @@
 #include "snippet.h"
 #include "longmode.h"
 
-/* Distinct values in all GPRs but RSP (RIP-relative free, constants). */
+/* A distinct constant in every GPR but RSP, for KVM_GET_REGS to find. */
 .macro load_markers
 	movabs	$0x1111111111111111, %rax
 	movabs	$0x2222222222222222, %rbx

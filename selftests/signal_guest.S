@@ -8,6 +8,7 @@ SNIPPET_BEGIN(sig_spin)
 	xor	%eax, %eax
 SNIPPET_LABEL(sig_spin_loop)
 	inc	%rax
+SNIPPET_LABEL(sig_spin_jmp)
 	jmp	sig_spin_loop
 SNIPPET_END(sig_spin)
 

@@ -18,6 +18,7 @@
 
 SNIPPET(sig_spin);
 SNIPPET_LABEL(sig_spin_loop);
+SNIPPET_LABEL(sig_spin_jmp);
 SNIPPET(sig_outs);
 SNIPPET_LABEL(sig_outs_second);
 
@@ -95,7 +96,7 @@ static void test_resume_after_signal(void)
 	vcpu_get_regs(spin, &regs);
 	/* Still in the loop, and it kept counting. */
 	CHECK(regs.rip == SNIPPET_GPA(sig_spin, sig_spin_loop) ||
-	      regs.rip == SNIPPET_GPA(sig_spin, sig_spin_loop) + 3);
+	      regs.rip == SNIPPET_GPA(sig_spin, sig_spin_jmp));
 	CHECK(regs.rax > count);
 	tap_diag("guest loop iterations so far: %llu",
 		 (unsigned long long)regs.rax);

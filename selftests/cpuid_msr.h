@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared by cpuid_msr_test.c and cpuid_msr_guest.S. */
+#ifndef CPUID_MSR_H
+#define CPUID_MSR_H
+
+#define MSR_SYSENTER_CS		0x174
+#define MSR_STAR		0xc0000081
+#define MSR_LSTAR		0xc0000082
+#define MSR_UNKNOWN		0xdeadbeef
+
+#define PORT_CPUID0		0x70
+#define PORT_CPUID_LOOP		0x71
+#define PORT_SYSENTER_CS	0x72
+#define PORT_STAR		0x73
+#define PORT_LSTAR_READ		0x74
+#define PORT_LSTAR_WRITTEN	0x75
+
+#define CPUID_LOOPS		1000
+#define SYSENTER_CS_VALUE	0x1234
+#define STAR_LO			0x9abcdef0
+#define STAR_HI			0x00230010
+#define LSTAR_GUEST_LO		0x81234560
+#define LSTAR_GUEST_HI		0xffffffff
+
+#endif

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * CPUID, RDMSR and WRMSR are handled inside the hypervisor: the guest does
+ * them and reports through a port; no exit may come in between.
+ */
+#include "snippet.h"
+#include "cpuid_msr.h"
+
+SNIPPET_BEGIN(cm_main)
+	.code64
+	xor	%eax, %eax
+	xor	%ecx, %ecx
+	cpuid
+	out	%al, $PORT_CPUID0
+
+	mov	$CPUID_LOOPS, %esi
+1:	xor	%eax, %eax
+	cpuid
+	dec	%esi
+	jnz	1b
+	out	%al, $PORT_CPUID_LOOP
+
+	mov	$MSR_SYSENTER_CS, %ecx
+	mov	$SYSENTER_CS_VALUE, %eax
+	xor	%edx, %edx
+	wrmsr
+	xor	%eax, %eax
+	mov	$-1, %edx
+	rdmsr
+	out	%al, $PORT_SYSENTER_CS
+
+	mov	$MSR_STAR, %ecx
+	mov	$STAR_LO, %eax
+	mov	$STAR_HI, %edx
+	wrmsr
+	xor	%eax, %eax
+	xor	%edx, %edx
+	rdmsr
+	out	%al, $PORT_STAR
+
+	/* The host put a value in LSTAR before the first run. */
+	mov	$MSR_LSTAR, %ecx
+	rdmsr
+	out	%al, $PORT_LSTAR_READ
+
+	mov	$MSR_LSTAR, %ecx
+	mov	$LSTAR_GUEST_LO, %eax
+	mov	$LSTAR_GUEST_HI, %edx
+	wrmsr
+	out	%al, $PORT_LSTAR_WRITTEN
+	hlt
+SNIPPET_END(cm_main)
+
+/* An MSR nobody implements: #GP, and with no IDT a triple fault. */
+SNIPPET_BEGIN(cm_rdmsr_unknown)
+	.code64
+	mov	$MSR_UNKNOWN, %ecx
+	rdmsr
+	hlt
+SNIPPET_END(cm_rdmsr_unknown)
+
+SNIPPET_BEGIN(cm_wrmsr_unknown)
+	.code64
+	mov	$MSR_UNKNOWN, %ecx
+	xor	%eax, %eax
+	xor	%edx, %edx
+	wrmsr
+	hlt
+SNIPPET_END(cm_wrmsr_unknown)
