@@ -138,6 +138,7 @@ static int vtx_probe(void)
 	rdmsrl(VTX_MSR_CR0_FIXED1, vtx_cfg.cr0_fixed1);
 	rdmsrl(VTX_MSR_CR4_FIXED0, vtx_cfg.cr4_fixed0);
 	rdmsrl(VTX_MSR_CR4_FIXED1, vtx_cfg.cr4_fixed1);
+	vtx_cfg.has_debugctl = !rdmsrl_safe(MSR_IA32_DEBUGCTLMSR, &feat);
 	rdmsrl(MSR_IA32_CR_PAT, vtx_cfg.host_pat);
 	rdmsrl(MSR_EFER, vtx_cfg.host_efer);
 	for (i = 0; i < AL_NR; i++)
@@ -372,14 +373,20 @@ static void save_idt_vectoring(struct vmx_vcpu *vcpu)
 	};
 }
 
+/* Drop guest-physical and combined mappings of this vCPU on this CPU. */
 static void vtx_flush(struct vtx_vcpu *vtx)
 {
 	u64 eptp = vmcs_read(EPT_POINTER);
+	u64 cap = vtx_cfg.ept_vpid_cap;
 
-	if (vtx_cfg.ept_vpid_cap & EPT_CAP_INVEPT_SINGLE)
+	if (cap & EPT_CAP_INVEPT_SINGLE)
 		vtx_invept(1, eptp);
 	else
 		vtx_invept(2, 0);
+	if (cap & VPID_CAP_INVVPID_SINGLE)
+		vtx_invvpid(1, vtx->vpid, 0);
+	else if (cap & VPID_CAP_INVVPID_ALL)
+		vtx_invvpid(2, 0, 0);
 }
 
 /* Per-thread host state: CR3, CR4 and the user FS base can change. */
@@ -437,7 +444,7 @@ static int vtx_vcpu_enter(struct vmx_vcpu *vcpu)
 	savesegment(ds, ds);
 	savesegment(es, es);
 	asm volatile("sldt %0" : "=r"(ldt));
-	debugctl = get_debugctlmsr();
+	debugctl = vtx_cfg.has_debugctl ? get_debugctlmsr() : 0;
 	if (native_read_cr2() != vtx->cr2)
 		native_write_cr2(vtx->cr2);
 

@@ -53,6 +53,7 @@ struct vtx_config {
 	u64 ept_vpid_cap;
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	bool inout_info;
+	bool has_debugctl;		/* some emulators lack the MSR */
 	u64 host_pat, host_efer;
 	u64 host_msr[AL_NR];
 };

@@ -3,9 +3,10 @@
 # ends in "N passed, N failed"; exit status non-zero if anything failed.
 #   1. unit tests that need no hardware (x86 decoder, log parser)
 #   2. the selftests on vmx.ko and on KVM, nested in QEMU TCG (AMD SVM)
-#   3. Linux's KVM selftests as a conformance suite (vmx.ko vs kvm-amd)
+#   3. the same selftests nested in Bochs (Intel VT-x), vmx.ko vs kvm-intel
+#   4. Linux's KVM selftests as a conformance suite (vmx.ko vs kvm-amd)
 # Set VMX_CHECK_SKIP to a space-separated list of steps (unit, qemu,
-# conformance) to leave some out while developing.
+# bochs, conformance) to leave some out while developing.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,7 +29,10 @@ unnumber() {
 		fi
 	fi
 	if [[ $skip != *" qemu "* ]]; then
-		"$here/run-qemu.sh" --raw
+		"$here/run-qemu.sh" --raw | sed -E 's/^(not )?ok /&svm /'
+	fi
+	if [[ $skip != *" bochs "* ]]; then
+		"$here/run-bochs.sh" --raw | sed -E 's/^(not )?ok /&vt-x /'
 	fi
 	if [[ $skip != *" conformance "* && -x $top/selftests/kvm-conformance/run.sh ]]; then
 		"$top/selftests/kvm-conformance/run.sh" --raw
