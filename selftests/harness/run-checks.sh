@@ -32,7 +32,16 @@ unnumber() {
 		"$here/run-qemu.sh" --raw | sed -E 's/^(not )?ok /&svm /'
 	fi
 	if [[ $skip != *" bochs "* ]]; then
-		"$here/run-bochs.sh" --raw | sed -E 's/^(not )?ok /&vt-x /'
+		# One Bochs boot per binary: a hang seen only when all binaries
+		# share one boot (see the README's known issues) then costs one
+		# test, not the run.
+		for t in "$top"/selftests/build/*_test; do
+			d=$(mktemp -d)
+			ln -s "$t" "$d/"
+			"$here/run-bochs.sh" --raw --tests "$d" --timeout 100 |
+				sed -E 's/^(not )?ok /&vt-x /'
+			rm -rf "$d"
+		done
 	fi
 	if [[ $skip != *" conformance "* && -x $top/selftests/kvm-conformance/run.sh ]]; then
 		"$top/selftests/kvm-conformance/run.sh" --raw
