@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Boot one emulated L1 host (QEMU TCG, SVM+NPT) and run bench_exits in it
-# against /dev/vmx and then /dev/kvm (Debian's kvm-amd); print each metric
-# for both devices and the ratio vmx/kvm (> 1: vmx is slower).
+# Boot one emulated L1 host (QEMU TCG, SVM+NPT; or Bochs, VT-x) and run
+# bench_exits in it against /dev/vmx and then /dev/kvm (Debian's kvm-amd or
+# kvm-intel); print each metric for both devices and the ratio vmx/kvm
+# (> 1: vmx is slower).
 #
-# usage: run-bench.sh [--vmx-ko FILE|none] [--pio N] [--cpuid N]
+# usage: run-bench.sh [--bochs] [--vmx-ko FILE|none] [--pio N] [--cpuid N]
 #                     [--watchdog SECS] [--log FILE] [--kver VER]
+#   --bochs     Intel VT-x under Bochs; its clock counts instructions, so
+#               the numbers repeat from run to run
 #   --vmx-ko    module to measure (default: $VMX_KO, ./vmx.ko, kmod/vmx.ko)
 #   --pio       OUT exits per repetition (default 2000)
 #   --cpuid     CPUIDs per repetition (default 20000)
@@ -18,9 +21,10 @@ top=$(cd "$here/../.." && pwd)
 harness=$top/selftests/harness
 build=$top/selftests/build
 
-vmx_ko=${VMX_KO:-} pio=2000 cpuid=20000 watchdog=900 log= kver=
+vmx_ko=${VMX_KO:-} pio=2000 cpuid=20000 watchdog=900 log= kver= bochs=
 while [[ $# -gt 0 ]]; do
 	case $1 in
+	--bochs) bochs=1; shift ;;
 	--vmx-ko) vmx_ko=$2; shift 2 ;;
 	--pio) pio=$2; shift 2 ;;
 	--cpuid) cpuid=$2; shift 2 ;;
@@ -54,11 +58,20 @@ cp "$build/bench_exits" "$stage/"
 echo "# L1 $kver, vmx.ko: ${vmx_ko:-none}, $pio OUT exits and $cpuid CPUIDs" \
      "per repetition, watchdog ${watchdog}s, log $log" >&2
 rc=0
+if [[ -n $bochs ]]; then
+	# Same /init and binary, booted by the VT-x harness.
+	BOCHS_INIT=$here/l1-init-bench.sh BOCHS_GLOB='bench_*' \
+	BOCHS_APPEND="bench_pio=$pio bench_cpuid=$cpuid" \
+		"$harness/run-bochs.sh" --tests "$stage" --log "$log" \
+		--watchdog "$watchdog" --kver "$kver" \
+		${vmx_ko:+--vmx-ko "$vmx_ko"} >/dev/null 2>&1 || true
+else
 timeout -k 10 "$watchdog" qemu-system-x86_64 \
 	-accel tcg,thread=multi -smp 2 -m 2048 -cpu EPYC,+svm,+npt \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
 	-append "console=ttyS0 quiet panic=-1 bench_pio=$pio bench_cpuid=$cpuid" \
 	-nographic -no-reboot </dev/null >"$log" 2>"$log.stderr" || rc=$?
+fi
 [[ $rc -eq 0 ]] || echo "# emulator exit status $rc (124: watchdog)" >&2
 
 # Strip CRs and escape sequences (the firmware's first line has them).

@@ -19,7 +19,9 @@
 #   --verbose   copy the serial console to stderr while it runs
 #   --raw       print unnumbered TAP lines without the closing summary
 #               (for run-checks.sh, which sums several runs)
-# Environment: BOCHS_IPS (emulated instructions per L1 second, default
+# Environment: BOCHS_INIT (the L1 /init, default l1-init-selftests.sh) and
+# BOCHS_GLOB (which binaries of --tests to take, default *_test) let other
+# runners (the benchmarks) reuse this one; BOCHS_IPS (emulated instructions per L1 second, default
 # 50000000), BOCHS_MEGS (L1 memory, default 512), BOCHS_KERNEL=stock (boot
 # /boot/vmlinuz as it is, not the flat copy), BOCHS_APPEND (more kernel
 # command line). Bochs' own log is kept next to the serial log (.bochs).
@@ -66,7 +68,7 @@ done
 
 names=()
 if [[ -d $tests ]]; then
-	for f in "$tests"/*_test; do
+	for f in "$tests"/${BOCHS_GLOB:-*_test}; do
 		[[ -f $f && -x $f ]] && names+=("${f##*/}")
 	done
 fi
@@ -124,7 +126,7 @@ if [[ -x $caps && -s $work/msr.ko ]]; then
 fi
 
 "$here/mkinitramfs.sh" --out "$work/iso/initrd.gz" --kver "$kver" \
-	--init "$here/l1-init-selftests.sh" --tests "$work/tests" \
+	--init "${BOCHS_INIT:-$here/l1-init-selftests.sh}" --tests "$work/tests" \
 	${vmx_ko:+--vmx-ko "$work/vmx.ko"} ${facts[@]+"${facts[@]}"}
 
 # The L1 kernel command line, each item for Bochs' sake:
