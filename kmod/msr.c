@@ -8,6 +8,7 @@
 #include <linux/uaccess.h>
 #include <asm/msr.h>
 #include <asm/msr-index.h>
+#include <asm/processor-flags.h>
 
 #include "core.h"
 
@@ -54,6 +55,50 @@ static u64 *mtrr_slot(struct vmx_vcpu *vcpu, u32 index)
 	return NULL;
 }
 
+static bool pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 t = (pat >> (i * 8)) & 0xff;
+
+		if (t > 7 || t == 2 || t == 3)
+			return false;
+	}
+	return true;
+}
+
+#define EFER_GUEST_BITS (EFER_SCE | EFER_LME | EFER_LMA | EFER_NX | EFER_FFXSR)
+
+/* Values no CPU accepts, checked here once for both backends. */
+static int msr_check(struct vmx_vcpu *vcpu, u32 index, u64 data)
+{
+	switch (index) {
+	case MSR_EFER:
+		if (data & ~EFER_GUEST_BITS)
+			return -EINVAL;
+		/* LME cannot change while paging is on. */
+		if ((vmx_ops->get_cr0(vcpu) & X86_CR0_PG) &&
+		    ((data ^ vmx_ops->get_efer(vcpu)) & EFER_LME))
+			return -EINVAL;
+		return 0;
+	case MSR_IA32_CR_PAT:
+		return pat_valid(data) ? 0 : -EINVAL;
+	case MSR_IA32_DEBUGCTLMSR:
+		/* No branch tracing for guests yet. */
+		return data ? -EINVAL : 0;
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+		return __is_canonical_address(data, 48) ? 0 : -EINVAL;
+	}
+	return 0;
+}
+
 /* @host: the access comes from KVM_GET/SET_MSRS, not from the guest. */
 static int msr_get(struct vmx_vcpu *vcpu, u32 index, u64 *data)
 {
@@ -97,8 +142,11 @@ static int msr_get(struct vmx_vcpu *vcpu, u32 index, u64 *data)
 static int msr_set(struct vmx_vcpu *vcpu, u32 index, u64 data, bool host)
 {
 	u64 *m;
-	int r = vmx_ops->set_msr(vcpu, index, data);
+	int r = msr_check(vcpu, index, data);
 
+	if (r)
+		return r;
+	r = vmx_ops->set_msr(vcpu, index, data);
 	if (r <= 0)
 		return r;
 	switch (index) {

@@ -224,51 +224,18 @@ int svm_get_msr(struct vmx_vcpu *vcpu, u32 index, u64 *data)
 	return 0;
 }
 
-static bool pat_valid(u64 pat)
-{
-	int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 t = (pat >> (i * 8)) & 0xff;
-
-		if (t > 7 || t == 2 || t == 3)
-			return false;
-	}
-	return true;
-}
-
 int svm_set_msr(struct vmx_vcpu *vcpu, u32 index, u64 data)
 {
 	struct vmcb_save *s = &to_svm(vcpu)->vmcb->save;
 	u64 *f;
 
-	switch (index) {
-	case MSR_EFER:
-		if (data & ~EFER_GUEST_BITS)
-			return -EINVAL;
-		/* LME cannot change while paging is on; LMA is read-only. */
-		if ((s->cr0 & X86_CR0_PG) && ((data ^ s->efer) & EFER_LME))
-			return -EINVAL;
+	/* The core has checked the value; LMA stays read-only. */
+	if (index == MSR_EFER) {
 		s->efer = (data & ~EFER_LMA) | (s->efer & EFER_LMA) | EFER_SVME;
 		return 0;
-	case MSR_IA32_CR_PAT:
-		if (!pat_valid(data))
-			return -EINVAL;
-		break;
-	case MSR_IA32_DEBUGCTLMSR:
-		/* No branch tracing for guests yet. */
-		return data ? -EINVAL : 0;
-	case MSR_FS_BASE:
-	case MSR_GS_BASE:
-	case MSR_KERNEL_GS_BASE:
-	case MSR_LSTAR:
-	case MSR_CSTAR:
-	case MSR_IA32_SYSENTER_ESP:
-	case MSR_IA32_SYSENTER_EIP:
-		if (!__is_canonical_address(data, 48))
-			return -EINVAL;
-		break;
 	}
+	if (index == MSR_IA32_DEBUGCTLMSR)
+		return 0;
 	f = msr_field(s, index);
 	if (!f)
 		return 1;
