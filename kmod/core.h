@@ -207,6 +207,7 @@ static inline void vmx_inject_ud(struct vmx_vcpu *vcpu)
 }
 
 /* vcpu_ioctl.c */
+u64 vmx_cr4_valid_bits(void);
 long vmx_vcpu_ioctl(struct file *f, unsigned int ioctl, unsigned long arg);
 
 /* exits.c: generic exit handling shared by both backends */

@@ -6,6 +6,7 @@
 #include <linux/uaccess.h>
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
+#include <asm/cpufeature.h>
 
 #include "core.h"
 
@@ -55,11 +56,28 @@ static long get_sregs(struct vmx_vcpu *vcpu, void __user *argp)
 	return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
 }
 
-#define CR4_SUPPORTED (X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |\
-		       X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |\
-		       X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |   \
-		       X86_CR4_UMIP | X86_CR4_FSGSBASE | X86_CR4_OSXSAVE |   \
-		       X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_PCIDE)
+/* CR4 bits a guest may set: the base set plus what this CPU has. */
+u64 vmx_cr4_valid_bits(void)
+{
+	u64 v = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
+		X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |
+		X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+
+	if (boot_cpu_has(X86_FEATURE_UMIP))
+		v |= X86_CR4_UMIP;
+	if (boot_cpu_has(X86_FEATURE_FSGSBASE))
+		v |= X86_CR4_FSGSBASE;
+	if (boot_cpu_has(X86_FEATURE_XSAVE))
+		v |= X86_CR4_OSXSAVE;
+	if (boot_cpu_has(X86_FEATURE_SMEP))
+		v |= X86_CR4_SMEP;
+	if (boot_cpu_has(X86_FEATURE_SMAP))
+		v |= X86_CR4_SMAP;
+	if (boot_cpu_has(X86_FEATURE_PCID))
+		v |= X86_CR4_PCIDE;
+	return v;
+}
+
 #define EFER_SUPPORTED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NX | EFER_FFXSR)
 
 /* The checks KVM makes before accepting KVM_SET_SREGS. */
@@ -69,7 +87,7 @@ static bool sregs_valid(const struct kvm_sregs *s)
 		return false;
 	if ((s->cr0 & X86_CR0_PG) && !(s->cr0 & X86_CR0_PE))
 		return false;
-	if (s->cr4 & ~CR4_SUPPORTED)
+	if (s->cr4 & ~vmx_cr4_valid_bits())
 		return false;
 	if (s->efer & ~EFER_SUPPORTED)
 		return false;

@@ -17,11 +17,6 @@
 /* CR0 bits the guest may flip without an exit; all of CR4 exits. */
 #define CR0_GUEST_OWNED (X86_CR0_TS | X86_CR0_MP | X86_CR0_EM | \
 			 X86_CR0_WP | X86_CR0_AM)
-#define CR4_SUPPORTED (X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |\
-		       X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |\
-		       X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |   \
-		       X86_CR4_UMIP | X86_CR4_FSGSBASE | X86_CR4_OSXSAVE |   \
-		       X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_PCIDE)
 
 /* Segment fields come in ES, CS, SS, DS, FS, GS, LDTR, TR order. */
 #define SEG_SEL(n)	(GUEST_ES_SELECTOR + 2 * (n))
@@ -233,7 +228,7 @@ int vtx_set_cr4(struct vmx_vcpu *vcpu, u64 val)
 {
 	u64 old = vmcs_read(CR4_READ_SHADOW);
 
-	if (val & ~(u64)CR4_SUPPORTED)
+	if (val & ~vmx_cr4_valid_bits())
 		return -EINVAL;
 	if ((vtx_get_efer(vcpu) & EFER_LMA) && !(val & X86_CR4_PAE))
 		return -EINVAL;
