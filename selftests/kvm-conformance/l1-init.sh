@@ -14,7 +14,7 @@
 # Serial protocol, parsed by parse-log.sh ("@@" lines come only from here):
 #   @@ begin <dev> <test>
 #   [<dev>] <test>: <line>     what the test wrote (stdout and stderr)
-#   [dmesg] <line>             kernel log of the step (console is quiet)
+#   [dmesg] <line>             kernel log of the step (errors also appear raw)
 #   @@ end <dev> <test> rc=<n> secs=<s> [timeout]
 #   @@ notrun <dev> <test> <why>
 #   @@ step <what> rc=<n> <first line of its error output>

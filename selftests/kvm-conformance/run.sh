@@ -5,7 +5,7 @@
 # kvm-amd as the yardstick.
 #
 # usage: run.sh [--all | TEST...] [--batch N] [--vmx-ko FILE|none]
-#               [--no-kvm] [--timeout SECS] [--raw] [--verbose]
+#               [--no-kvm] [--retry-hangs] [--timeout SECS] [--raw] [--verbose]
 #   TEST...    run these (default: every test in tests.txt)
 #   --all      run every x86_64 test that builds (for the kvm-amd table)
 #   --batch N  tests per L1 boot (default 1: a stalled L1 then costs only
@@ -96,7 +96,7 @@ echo "# kvm-conformance: L1 $kver, ${#names[@]} tests, batch $batch," \
 # boot <n> <plan>: one L1 boot running <plan>; results go to $logs/boot-<n>.res
 boot() {
 	local n=$1 plan=$2 log=$logs/boot-$1.log w=90 idle=0 t rc start bg last
-	local quiet_since size hung=
+	local quiet_since size stalled=
 	rm -rf "$stage/root" && mkdir -p "$stage/root/kvmconf/bin"
 	cp "$plan" "$stage/root/kvmconf/plan"
 	for t in $(awk '{ print $2 }' "$plan" | sort -u); do
@@ -136,8 +136,8 @@ boot() {
 		size=$(stat -c %s "$log")
 		if [[ $size != "$last" ]]; then
 			last=$size quiet_since=$SECONDS
-		elif [[ -z $hung && $((SECONDS - quiet_since)) -gt $idle ]]; then
-			hung=1
+		elif [[ -z $stalled && $((SECONDS - quiet_since)) -gt $idle ]]; then
+			stalled=1
 			echo "# boot $n: L1 silent for $idle s: stopping the emulator" >&2
 			kill "$(cat "$stage/qemu.pid")" 2>/dev/null || true
 		fi
@@ -160,7 +160,7 @@ done
 nboot=0
 declare -A requeued=() hung=()
 results() {
-	local qi=0 item bdevs btests d t plan st s w
+	local qi=0 item bdevs btests d t plan st s w i ts
 	while [[ $qi -lt ${#queue[@]} ]]; do
 		item=${queue[qi]} qi=$((qi + 1))
 		bdevs=${item%%|*} btests=${item#*|}
@@ -171,20 +171,31 @@ results() {
 		done
 		boot "$nboot" "$plan"
 		echo "# boot $nboot ($(cut -d' ' -f1 "$logs/boot-$nboot.log.time") s): $btests" >&2
+		local -A again=()
 		while IFS=$'\t' read -r d t st s w; do
-			# Never started (an earlier run stalled L1), or L1 hung in
-			# it: once more, alone.
-			if [[ -z ${requeued[$d.$t]:-} ]] && { [[ $st == missing ]] ||
-				{ [[ $st == fail && $w == "did not finish"* ]] &&
-				  [[ $d == kvm || -n $retry_hangs ]]; }; }; then
+			# Never started (an earlier run stalled L1): once more, in
+			# batches again. L1 hung in it: once more, alone.
+			if [[ -z ${requeued[$d.$t]:-} && $st == missing ]]; then
 				requeued[$d.$t]=1
-				[[ $st == missing ]] || hung[$d.$t]=$nboot
+				again[$d]+=" $t"
+				continue
+			fi
+			if [[ -z ${requeued[$d.$t]:-} && $st == fail &&
+			      $w == "did not finish"* ]] &&
+			   [[ $d == kvm || -n $retry_hangs ]]; then
+				requeued[$d.$t]=1 hung[$d.$t]=$nboot
 				queue+=("$d|$t")
 				continue
 			fi
 			[[ $st == missing ]] && { st=fail w="no result: the L1 boot ended before it ran"; }
 			res[$d.$t]=$st why[$d.$t]=$w secs[$d.$t]=$s
 		done <"$logs/boot-$nboot.res"
+		for d in "${!again[@]}"; do
+			read -ra ts <<<"${again[$d]}"
+			for ((i = 0; i < ${#ts[@]}; i += batch)); do
+				queue+=("$d|${ts[*]:i:batch}")
+			done
+		done
 		for t in $btests; do report "$t"; done
 	done
 }
