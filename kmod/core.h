@@ -254,6 +254,7 @@ void vmx_cpuid_free(struct vmx_vcpu *vcpu);
 int vmx_emulate_rdmsr(struct vmx_vcpu *vcpu, unsigned int insn_len);
 int vmx_emulate_wrmsr(struct vmx_vcpu *vcpu, unsigned int insn_len);
 int vmx_get_msr_index_list(struct kvm_msr_list __user *ulist);
+int vmx_get_msr_feature_index_list(struct kvm_msr_list __user *ulist);
 int vmx_msrs_ioctl(struct vmx_vcpu *vcpu, struct kvm_msrs __user *umsrs,
 		   bool set);
 void vmx_msr_reset(struct vmx_vcpu *vcpu);

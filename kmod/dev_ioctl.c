@@ -25,6 +25,7 @@ long vmx_check_extension(long cap)
 	case KVM_CAP_EXT_CPUID:
 	case KVM_CAP_READONLY_MEM:
 	case KVM_CAP_CHECK_EXTENSION_VM:
+	case KVM_CAP_GET_MSR_FEATURES:
 		return 1;
 	case KVM_CAP_NR_VCPUS:
 		return min_t(long, num_online_cpus(), VMX_MAX_VCPUS);
@@ -57,6 +58,10 @@ static long vmx_dev_ioctl(struct file *f, unsigned int ioctl,
 		return vmx_get_msr_index_list(argp);
 	case KVM_GET_SUPPORTED_CPUID:
 		return vmx_get_supported_cpuid(argp);
+	case KVM_GET_MSR_FEATURE_INDEX_LIST:
+		return vmx_get_msr_feature_index_list(argp);
+	case KVM_GET_MSRS:
+		return vmx_msrs_ioctl(NULL, argp, false);
 	default:
 		/* KVM answers unknown system ioctls with EINVAL. */
 		return -EINVAL;

@@ -206,10 +206,15 @@ int vmx_emulate_wrmsr(struct vmx_vcpu *vcpu, unsigned int insn_len)
 	return 1;
 }
 
-int vmx_get_msr_index_list(struct kvm_msr_list __user *ulist)
+/* Feature MSRs: read-only CPU properties user space may query. */
+static const u32 feature_msrs[] = {
+	MSR_IA32_UCODE_REV,
+};
+
+static int copy_msr_list(struct kvm_msr_list __user *ulist, const u32 *idx,
+			 u32 n)
 {
 	struct kvm_msr_list l;
-	u32 n = ARRAY_SIZE(msrs_to_save);
 
 	if (copy_from_user(&l, ulist, sizeof(l)))
 		return -EFAULT;
@@ -217,12 +222,33 @@ int vmx_get_msr_index_list(struct kvm_msr_list __user *ulist)
 		return -EFAULT;
 	if (l.nmsrs < n)
 		return -E2BIG;
-	if (copy_to_user(ulist->indices, msrs_to_save, sizeof(msrs_to_save)))
+	if (copy_to_user(ulist->indices, idx, n * sizeof(*idx)))
 		return -EFAULT;
 	return 0;
 }
 
-/* Returns how many entries were processed, stopping at the first bad one. */
+int vmx_get_msr_index_list(struct kvm_msr_list __user *ulist)
+{
+	return copy_msr_list(ulist, msrs_to_save, ARRAY_SIZE(msrs_to_save));
+}
+
+int vmx_get_msr_feature_index_list(struct kvm_msr_list __user *ulist)
+{
+	return copy_msr_list(ulist, feature_msrs, ARRAY_SIZE(feature_msrs));
+}
+
+static int feature_msr_get(u32 index, u64 *data)
+{
+	if (index != MSR_IA32_UCODE_REV)
+		return -EINVAL;
+	*data = 0x100000000ULL;	/* what a vCPU reads, as on KVM */
+	return 0;
+}
+
+/*
+ * Returns how many entries were processed, stopping at the first bad one.
+ * Without a vCPU (the system fd) only feature MSRs can be read.
+ */
 int vmx_msrs_ioctl(struct vmx_vcpu *vcpu, struct kvm_msrs __user *umsrs,
 		   bool set)
 {
@@ -238,7 +264,8 @@ int vmx_msrs_ioctl(struct vmx_vcpu *vcpu, struct kvm_msrs __user *umsrs,
 	if (IS_ERR(e))
 		return PTR_ERR(e);
 	for (i = 0; i < hdr.nmsrs; i++) {
-		if (set ? msr_set(vcpu, e[i].index, e[i].data, true) :
+		if (!vcpu ? feature_msr_get(e[i].index, &e[i].data) :
+		    set ? msr_set(vcpu, e[i].index, e[i].data, true) :
 			  msr_get(vcpu, e[i].index, &e[i].data))
 			break;
 	}
