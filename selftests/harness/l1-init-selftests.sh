@@ -22,12 +22,16 @@
 #   [dmesg] <line>                kernel log collected after each step (the
 #                                 console shows only EMERG/ALERT directly, so
 #                                 kernel lines do not tear test output)
+#   [facts] <line>                output of /l1-facts, when the runner put one
+#                                 in (informational, ignored by the parser)
 #   @@ done                       everything ran; poweroff follows
 # Anything else ("# L1: ..." facts, raw kernel console lines) is
 # informational; the host still greps all kernel lines for BUG/Oops/WARNING.
 #
 # Kernel command-line knobs (unknown "k=v" parameters reach PID 1 as
-# environment variables): vmx_timeout=<seconds per test run, default 60>.
+# environment variables): vmx_timeout=<seconds per test run, default 60>,
+# vmx_bootlog=warn (of the boot's kernel log, print only warnings and worse:
+# Bochs' UART moves about 1 KB per emulated second).
 
 # busybox ash has "local"; it keeps the recursion in load() sane.
 # shellcheck disable=SC3043
@@ -44,6 +48,14 @@ R=/tmp/res
 mkdir -p $R
 
 kmsg() { dmesg -c 2>/dev/null | sed 's/^/[dmesg] /'; }
+# The boot's log: all of it, or levels 0-4 (emerg..warn) with vmx_bootlog=warn.
+bootlog() {
+	if [ "${vmx_bootlog:-}" = warn ]; then
+		dmesg -c -r 2>/dev/null | sed -n 's/^<[0-4]>/[dmesg] /p'
+	else
+		kmsg
+	fi
+}
 tap() { echo "@@TAP $*"; }
 first() { echo "$1" | head -n1; }
 
@@ -56,7 +68,11 @@ echo "# L1 virt flags: $(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2 | tr ' ' 
 	grep -E '^(svm|npt|lbrv|svm_lock|nrip_save|tsc_scale|vmcb_clean|flushbyasid|decodeassists|pausefilter|pfthreshold|avic|v_vmsave_vmload|vgif|v_spec_ctrl|vnmi|x2avic|sev|sev_es|vmx)$' |
 	tr '\n' ' ' | sed 's/ $//')"
 grep -m1 '^vmx flags' /proc/cpuinfo | sed 's/^/# L1 /'
-kmsg
+# Optional extra facts from the runner (run-bochs.sh adds a dump of the
+# IA32_VMX_* MSRs): kept in the raw log as "[facts] ..." lines, which the
+# parser ignores, so they stay out of the TAP stream.
+[ -x /l1-facts ] && /l1-facts 2>&1 | sed 's/^/[facts] /'
+bootlog
 
 TESTS=
 for f in /selftests/*_test; do
@@ -179,5 +195,15 @@ done
 
 kmsg
 echo "@@ done"
+# Let the serial port finish: its tx count must stop moving (QEMU's UART
+# is done at once; Bochs' lags by up to a few seconds of emulated time).
+tx() { grep -o 'tx:[0-9]*' /proc/tty/driver/serial 2>/dev/null | head -n1; }
+n=0 now=$(tx)
+while [ $n -lt 120 ]; do
+	sleep 0.5
+	was=$now now=$(tx)
+	[ "$was" = "$now" ] && break
+	n=$((n + 1))
+done
 sleep 1
 poweroff -f

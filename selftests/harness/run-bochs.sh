@@ -12,26 +12,33 @@
 #   --vmx-ko    module to test (default: $VMX_KO, ./vmx.ko or kmod/vmx.ko;
 #               when none exists the vmx half is reported as failed)
 #   --timeout   per test binary and device inside L1, in L1 seconds
-#               (default 30; one L1 second is BOCHS_IPS instructions, about
+#               (default 60; one L1 second is BOCHS_IPS instructions, about
 #               one second of Bochs CPU time at the default)
 #   --watchdog  for the whole emulator, in real seconds (default from the
 #               number of tests)
 #   --verbose   copy the serial console to stderr while it runs
 #   --raw       print unnumbered TAP lines without the closing summary
 #               (for run-checks.sh, which sums several runs)
-# Environment: BOCHS_INIT (the L1 /init, default l1-init-selftests.sh) and
-# BOCHS_GLOB (which binaries of --tests to take, default *_test) let other
-# runners (the benchmarks) reuse this one; BOCHS_IPS (emulated instructions per L1 second, default
-# 50000000), BOCHS_MEGS (L1 memory, default 512), BOCHS_KERNEL=stock (boot
-# /boot/vmlinuz as it is, not the flat copy), BOCHS_APPEND (more kernel
-# command line). Bochs' own log is kept next to the serial log (.bochs).
+# Environment:
+#   BOCHS_INIT, BOCHS_GLOB  the L1 /init (default l1-init-selftests.sh) and
+#               which binaries of --tests to take (default *_test), so that
+#               other runners (the benchmarks) can reuse this one
+#   BOCHS_SKIP  binaries reported as skipped, not run (default signal_test;
+#               see skip_why below); BOCHS_SKIP= runs everything
+#   BOCHS_STALL real seconds without serial output after which L1 counts as
+#               stuck and Bochs is stopped (default 4 * timeout + 120)
+#   BOCHS_IPS   emulated instructions per L1 second (default 50000000)
+#   BOCHS_MEGS  L1 memory (default 512)
+#   BOCHS_KERNEL=stock  boot /boot/vmlinuz as it is, not the flat copy
+#   BOCHS_APPEND  more kernel command line
+# Bochs' own log is kept next to the serial log (LOG.bochs).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=$top/selftests/build
 
-tests=$build vmx_ko=${VMX_KO:-} timeout=30 watchdog='' log='' kver='' verbose='' raw=''
+tests=$build vmx_ko=${VMX_KO:-} timeout=60 watchdog='' log='' kver='' verbose='' raw=''
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--tests) tests=$2; shift 2 ;;
@@ -66,16 +73,31 @@ for c in bochs-bin xorriso script; do
 	command -v "$c" >/dev/null || die "no $c (run selftests/harness/setup.sh)"
 done
 
-names=()
+# Bochs 2.7 does not honour "external-interrupt exiting" while L2 runs
+# with RFLAGS.IF=0 (as the selftests' guests do): L1's interrupts stay
+# pending, so a guest that spins until a signal arrives hangs L1 for good,
+# under kvm_intel as under vmx.ko. (Seen with a bare spin loop: at
+# RFLAGS 0x202 a 100 ms timer signal ends KVM_RUN, at 0x2 nothing does.)
+# Such binaries are reported as skipped, not run.
+skip_why="Bochs 2.7: an L2 spinning with IF=0 is never interrupted, L1 hangs"
+skip=" ${BOCHS_SKIP-signal_test} "
+names=() skipped=()
 if [[ -d $tests ]]; then
 	for f in "$tests"/${BOCHS_GLOB:-*_test}; do
-		[[ -f $f && -x $f ]] && names+=("${f##*/}")
+		[[ -f $f && -x $f ]] || continue
+		if [[ $skip == *" ${f##*/} "* ]]; then
+			skipped+=("${f##*/}")
+		else
+			names+=("${f##*/}")
+		fi
 	done
 fi
-# Boot and shutdown take well under 2 minutes of Bochs CPU time, a passing
-# test a few seconds; the watchdog is for an L1 that stops (a test that
-# merely hangs is killed by the per-test timeout inside L1).
+# Boot and shutdown take about 20 s of Bochs CPU time, most tests under a
+# second, lifecycle_test 30 L1 seconds by design. The watchdog is for an
+# L1 that stops (a test that merely hangs is killed by the per-test
+# timeout inside L1); so is the stall check, which acts sooner.
 [[ -n $watchdog ]] || watchdog=$((420 + ${#names[@]} * 2 * 15))
+stall=${BOCHS_STALL:-$((4 * timeout + 120))}
 mkdir -p "$build/logs"
 [[ -n $log ]] || log=$build/logs/selftests-bochs-$(date +%Y%m%d-%H%M%S).log
 mkdir -p "$(dirname "$log")"
@@ -144,8 +166,11 @@ fi
 #   size for the compacted format too, and the kernel WARNs at boot about
 #   the mismatch; the standard format (XSAVE, XSAVEOPT) is consistent.
 # - edd=off: no BIOS disk probing in the setup code.
+# - vmx_bootlog=warn (for /init): Bochs' UART moves only about 1 KB per L1
+#   second, and the boot's full kernel log is 25 KB; warnings and worse
+#   (what the parser looks for) are enough.
 append="console=ttyS0 quiet panic=-1 tsc_early_khz=$((ips / 1000)) cryptomgr.notests"
-append+=" mitigations=off noxsaves clearcpuid=xsavec edd=off"
+append+=" mitigations=off noxsaves clearcpuid=xsavec edd=off vmx_bootlog=warn"
 
 # The kernel: by default the same vmlinux in a wrapper that needs no
 # decompression (tools/flat-kernel.sh): Debian's xz decompressor alone
@@ -226,9 +251,27 @@ fi
 
 # The watchdog sits inside script(1), on bochs-bin itself, and must end in
 # SIGKILL: Bochs ignores SIGTERM. The outer one only catches a script(1)
-# that does not return.
-bochs_cmd="timeout -k 10 $watchdog bochs-bin -q -f $(printf %q "$work/bochsrc")"
+# that does not return. The inner timeout's pid is kept for the stall check.
+bochs_cmd="echo \$\$ >$(printf %q "$work/bochs.pid");"
+bochs_cmd+=" exec timeout -k 10 $watchdog bochs-bin -q -f $(printf %q "$work/bochsrc")"
 bochs_cmd+=" -rc $(printf %q "$work/cmds")"
+# Stall check: L1 writes at least one line per test run and per timeout,
+# so a serial log that stops growing for $stall s means L1 is stuck.
+# Signalling the inner timeout makes it kill Bochs (SIGKILL 10 s later).
+(
+	size=-1 quiet=0
+	while sleep 10; do
+		now=$(stat -c %s "$log" 2>/dev/null || echo 0)
+		if [[ $now != "$size" ]]; then
+			size=$now quiet=0
+		elif (((quiet += 10) >= stall)) && [[ -s $work/bochs.pid ]]; then
+			echo "$quiet" >"$work/stalled"
+			kill "$(cat "$work/bochs.pid")" 2>/dev/null
+			break
+		fi
+	done
+) &
+pids+=($!)
 TIMEFORMAT='%R %U %S'
 set +e
 { time TERM=vt100 timeout -k 10 $((watchdog + 30)) \
@@ -243,18 +286,23 @@ if [[ $emu_rc -eq 1 ]] && grep -q 'ACPI control: soft power off' "$log.bochs" 2>
 	emu_rc=0
 fi
 read -r _ cpu_user cpu_sys <"$work/time" || true
+parse_rc=$emu_rc
+[[ -s $work/stalled ]] && parse_rc=0	# reported below, not as the watchdog
 
 {
 	if [[ -s $work/l1-up ]]; then
 		echo "# L1 /init started after $(secs "$start" "$(cat "$work/l1-up")") s"
 	fi
-	echo "# emulator ran $(secs "$start" "$end") s" \
-	     "(bochs CPU $(secs 0 "$(awk -v a="${cpu_user:-0}" -v b="${cpu_sys:-0}" \
-		'BEGIN { print a + b }')") s), exit status $emu_rc"
+	# (Bochs' CPU time is only known when it exits by itself.)
+	cpu=''
+	[[ $emu_rc -eq 0 ]] && cpu=" (bochs CPU $(awk -v a="${cpu_user:-0}" \
+		-v b="${cpu_sys:-0}" 'BEGIN { printf "%.1f", a + b }') s)"
+	echo "# emulator ran $(secs "$start" "$end") s$cpu, exit status $emu_rc"
 	# What Bochs found odd (its VMX checks say why a VM entry failed),
 	# counted by kind: tick counts and numbers left out. The power-off
-	# "panic" is not news, nor are the MSRs that Bochs lacks and Linux
-	# probes with rdmsr_safe; the .bochs log has them all.
+	# "panic" is not news, nor are the MSRs that Bochs lacks (they read as
+	# 0 and ignore writes: cpu option ignore_bad_msrs, on by default); the
+	# .bochs log has them all.
 	if [[ -r $log.bochs ]]; then
 		grep -E '^[0-9]+[ep]\[' "$log.bochs" |
 			sed -E -e 's/^[0-9]+([ep])\[[^]]*\] */\1: /' -e 's/0x[0-9a-fA-F]+/X/g' |
@@ -265,7 +313,14 @@ read -r _ cpu_user cpu_sys <"$work/time" || true
 	if grep -q '^\[facts\] ' "$log"; then
 		echo "# L1 IA32_VMX_* capability dump: [facts] lines of $log"
 	fi
+	for n in ${skipped[@]+"${skipped[@]}"}; do
+		echo "ok vmx $n # SKIP $skip_why"
+		echo "ok kvm $n # SKIP $skip_why"
+	done
+	if [[ -s $work/stalled ]]; then
+		echo "not ok emulator: L1 wrote nothing for $(cat "$work/stalled") s, Bochs stopped"
+	fi
 	"$here/parse-l1-log.sh" --expect "${names[*]+${names[*]}}" \
-		--emu-rc "$emu_rc" --watchdog "$watchdog" "$log" ||
+		--emu-rc "$parse_rc" --watchdog "$watchdog" "$log" ||
 		echo "not ok harness: log parser failed (status $?)"
 } | if [[ -n $raw ]]; then cat; else "$here/tap-summary.sh"; fi

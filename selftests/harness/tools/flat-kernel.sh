@@ -25,7 +25,7 @@ put() {
 	for ((i = 0; i < len; i++)); do
 		bytes+=$(printf '\\x%02x' $(((val >> (8 * i)) & 0xff)))
 	done
-	printf "$bytes" | dd of="$work/setup" bs=1 seek=$((off)) conv=notrunc status=none
+	printf %b "$bytes" | dd of="$work/setup" bs=1 seek=$((off)) conv=notrunc status=none
 }
 
 work=$(mktemp -d)
@@ -123,7 +123,7 @@ put 0x24c 4 0						# payload_length
 ((version >= 0x20b)) && put 0x264 4 0			# handover_offset
 ((version >= 0x20f)) && put 0x268 4 0			# kernel_info_offset
 
-cat "$work/setup" "$work/stub" "$work/flat" >"$out.tmp"
-mv "$out.tmp" "$out"
+cat "$work/setup" "$work/stub" "$work/flat" >"$out.tmp.$$"
+mv "$out.tmp.$$" "$out"	# atomic: runs may build it side by side
 printf 'flat-kernel: %s (%d MB, image at %#x, entry %#x, page tables at %#x)\n' \
 	"$out" $(((pm + stub + size) >> 20)) "$dest" "$entry" "$pgt" >&2

@@ -6,9 +6,9 @@
  * emulator really offers, not against what the SDM allows.
  *
  * Output: one "NAME (0xIDX) = 0xVALUE" line per MSR (or "... unreadable"),
- * each followed by indented decode lines. For the control MSRs, bits that
- * "must be 1" are set in the low half (allowed-0 settings) and bits that
- * "may be 1" are set in the high half (allowed-1 settings).
+ * each followed by indented decode lines. For the control MSRs: "must be 1"
+ * (set in the low half, the allowed-0 settings) and "optional" (set in the
+ * high half, the allowed-1 settings, and not in the low half).
  *
  * usage: vmx-caps [CPU]        (static: the initramfs has no C library)
  */
@@ -117,11 +117,15 @@ static int rdmsr(uint32_t idx, uint64_t *val)
 	return pread(msr_fd, val, sizeof(*val), idx) == sizeof(*val) ? 0 : -1;
 }
 
-/* Print the names of the bits set in @v (bits @lo..@hi), unknown ones by number. */
+/*
+ * Print the names of the bits set in @v (bits @lo..@hi); bits without a
+ * name are shown by number, or only counted when @quiet (CR0/CR4 fixed
+ * bits: the reserved ones say nothing).
+ */
 static void names(const char *label, uint64_t v, const struct bitnames *b,
-		  int lo, int hi)
+		  int lo, int hi, int quiet)
 {
-	int i, any = 0;
+	int i, any = 0, others = 0;
 
 	printf("  %s:", label);
 	for (i = lo; i <= hi; i++) {
@@ -130,20 +134,26 @@ static void names(const char *label, uint64_t v, const struct bitnames *b,
 		any = 1;
 		if (b && b->name[i])
 			printf(" %s", b->name[i]);
+		else if (quiet)
+			others++;
 		else
 			printf(" bit%d", i);
 	}
+	if (others)
+		printf(" (+%d reserved)", others);
 	printf("%s\n", any ? "" : " (none)");
 }
 
-/* A control MSR: low half = must-be-1 bits, high half = may-be-1 bits. */
+/*
+ * A control MSR: the low half has the bits that must be 1 (allowed-0
+ * settings), the high half those that may be 1 (allowed-1 settings).
+ */
 static void ctls(uint64_t v, const struct bitnames *b)
 {
 	uint64_t must = v & 0xffffffffu, may = v >> 32;
 
-	names("must be 1", must, b, 0, 31);
-	names("may be 1", may, b, 0, 31);
-	names("may be 1, not required", may & ~must, b, 0, 31);
+	names("must be 1", must, b, 0, 31, 0);
+	names("optional", may & ~must, b, 0, 31, 0);
 }
 
 static void basic(uint64_t v)
@@ -244,13 +254,13 @@ int main(int argc, char **argv)
 			misc(v);
 			break;
 		case FIXED0:
-			names("must be 1", v, m->bits, 0, 63);
+			names("must be 1", v, m->bits, 0, 63, 1);
 			break;
 		case FIXED1:
-			names("may be 1", v, m->bits, 0, 63);
+			names("may be 1", v, m->bits, 0, 63, 1);
 			break;
 		case BITS:
-			names("set", v, m->bits, 0, 63);
+			names("set", v, m->bits, 0, 63, 0);
 			break;
 		case ENUM:
 			printf("  highest_field_index=%d\n", (int)(v >> 1 & 0x1ff));
