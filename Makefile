@@ -46,7 +46,7 @@ CHECKPATCH ?= $(firstword $(wildcard $(KDIR)/scripts/checkpatch.pl \
 	selftests/build/kvm-conformance/src/linux-source-6.1/scripts/checkpatch.pl))
 checkpatch:
 	@test -n "$(CHECKPATCH)" || { echo "no checkpatch.pl: run 'make check' once or set CHECKPATCH"; exit 1; }
-	$(CHECKPATCH) --no-tree --terse -f kmod/*.[ch] kmod/amd/*.[ch] kmod/amd/*.S
+	$(CHECKPATCH) --no-tree --terse -f kmod/*.[ch] kmod/amd/*.[chS] kmod/intel/*.[chS]
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

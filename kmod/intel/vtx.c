@@ -259,6 +259,7 @@ void vtx_load_vmcs(struct vtx_vcpu *vtx, int cpu)
 	struct vtx_cpu *vc = this_cpu_ptr(&vtx_cpu);
 	unsigned long flags;
 
+	/* Pairs with the release in vmcs_clear_local() on the old CPU. */
 	if (smp_load_acquire(&vtx->loaded_cpu) != cpu) {
 		vmcs_clear_remote(vtx);
 		local_irq_save(flags);
