@@ -277,9 +277,22 @@ void vtx_load_vmcs(struct vtx_vcpu *vtx, int cpu)
 	}
 }
 
+/*
+ * The thread's user FS base and KERNEL_GS_BASE cannot change while it is
+ * in a vCPU ioctl, so read them when it gets a CPU, not on every entry.
+ */
 static void vtx_vcpu_load(struct vmx_vcpu *vcpu, int cpu)
 {
-	vtx_load_vmcs(to_vtx(vcpu), cpu);
+	struct vtx_vcpu *vtx = to_vtx(vcpu);
+	unsigned long fs;
+
+	vtx_load_vmcs(vtx, cpu);
+	rdmsrl(MSR_FS_BASE, fs);
+	if (fs != vtx->host_fs_base) {
+		vmcs_write(HOST_FS_BASE, fs);
+		vtx->host_fs_base = fs;
+	}
+	rdmsrl(MSR_KERNEL_GS_BASE, vtx->host_msrs[AL_KGSBASE].value);
 }
 
 static int vpid_alloc(void)
@@ -390,10 +403,10 @@ static void vtx_flush(struct vtx_vcpu *vtx)
 		vtx_invvpid(2, 0, 0);
 }
 
-/* Per-thread host state: CR3, CR4 and the user FS base can change. */
-static void refresh_host_thread_state(struct vtx_vcpu *vtx)
+/* CR3 and CR4 can change under a running thread (PCID, CR4.PCE): check. */
+static void refresh_host_cr3_cr4(struct vtx_vcpu *vtx)
 {
-	unsigned long cr3 = __read_cr3(), cr4 = cr4_read_shadow(), fs;
+	unsigned long cr3 = __read_cr3(), cr4 = cr4_read_shadow();
 
 	if (cr3 != vtx->host_cr3) {
 		vmcs_write(HOST_CR3, cr3);
@@ -403,12 +416,6 @@ static void refresh_host_thread_state(struct vtx_vcpu *vtx)
 		vmcs_write(HOST_CR4, cr4);
 		vtx->host_cr4 = cr4;
 	}
-	rdmsrl(MSR_FS_BASE, fs);
-	if (fs != vtx->host_fs_base) {
-		vmcs_write(HOST_FS_BASE, fs);
-		vtx->host_fs_base = fs;
-	}
-	rdmsrl(MSR_KERNEL_GS_BASE, vtx->host_msrs[AL_KGSBASE].value);
 }
 
 static int vtx_vcpu_enter(struct vmx_vcpu *vcpu)
@@ -423,7 +430,7 @@ static int vtx_vcpu_enter(struct vmx_vcpu *vcpu)
 	vmcs_write(GUEST_RFLAGS, vcpu->rflags);
 	vmcs_write(TSC_OFFSET, vcpu->tsc_offset);
 	vtx->guest_msrs[AL_TSC_AUX].value = vcpu->tsc_aux;
-	refresh_host_thread_state(vtx);
+	refresh_host_cr3_cr4(vtx);
 	if (vcpu->flush_tlb) {
 		vtx_flush(vtx);
 		vcpu->flush_tlb = false;

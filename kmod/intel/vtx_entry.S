@@ -28,7 +28,7 @@ SYM_FUNC_START(__vtx_vmentry)
 	/* The exit path resumes with this stack. */
 	mov	$VMCS_HOST_RSP, %eax
 	vmwrite	%rsp, %rax
-	jbe	.Lfail_early
+	jbe	.Lfail
 
 	/* ZF decides VMLAUNCH vs VMRESUME; MOVs below keep the flags. */
 	test	%esi, %esi
@@ -70,9 +70,6 @@ SYM_INNER_LABEL(vtx_vmexit, SYM_L_GLOBAL)
 
 	/* VMfail: registers hold guest values; report failure. */
 .Lfail:
-	mov	$1, %eax
-	jmp	.Lout
-.Lfail_early:
 	mov	$1, %eax
 	jmp	.Lout
 SYM_FUNC_END(__vtx_vmentry)
