@@ -69,6 +69,17 @@ struct vmx_backend {
 	void (*set_intr_shadow)(struct vmx_vcpu *vcpu, bool on);
 
 	/*
+	 * Events: vcpu_enter delivers vcpu->inject when pending (an NMI
+	 * also starts NMI blocking).  The windows ask for an exit as soon
+	 * as the guest can take an interrupt or an NMI; the exit handler
+	 * closes the window and resumes.  IRQs are off for the windows.
+	 */
+	void (*enable_irq_window)(struct vmx_vcpu *vcpu);
+	void (*enable_nmi_window)(struct vmx_vcpu *vcpu);
+	bool (*get_nmi_mask)(struct vmx_vcpu *vcpu);
+	void (*set_nmi_mask)(struct vmx_vcpu *vcpu, bool masked);
+
+	/*
 	 * MSRs whose state lives in the VMCB/VMCS.  Return 0 when handled,
 	 * 1 when the MSR is not the backend's, <0 for a bad value (#GP).
 	 */

@@ -15,7 +15,10 @@
 #include <linux/preempt.h>
 #include <asm/fpu/api.h>
 
+#include <linux/rcuwait.h>
+
 #include "backend.h"
+#include "irq.h"
 
 #define VMX_API_VERSION		12
 #define VMX_MAX_VCPUS		256
@@ -87,7 +90,33 @@ struct vmx_vm {
 	int nr_vcpus;
 	struct vmx_vcpu *vcpus[VMX_MAX_VCPUS];
 	u64 tss_addr;
+
+	/* Interrupt controllers (irqchip.c): NULL until KVM_CREATE_IRQCHIP,
+	 * set once with smp_store_release().
+	 */
+	struct vmx_irqchip *irqchip;
+
+	/* The PIT (pit.c): NULL until KVM_CREATE_PIT2. */
+	struct vmx_pit *pit;
+
+	/* In-kernel device buses (iobus.c). */
+	struct vmx_io_bus __rcu *buses[VMX_NR_BUSES];
+
+	/* Eventfds (eventfd.c). */
+	struct vmx_eventfds *eventfds;
+
+	/* Guest time (clock.c). */
+	s64 kvmclock_offset;
+
+	/* Dirty logging (dirtylog.c). */
+	bool manual_dirty_protect;
 };
+
+static inline bool vmx_irqchip_in_kernel(struct vmx_vm *vm)
+{
+	/* Pairs with the release that publishes the chips. */
+	return smp_load_acquire(&vm->irqchip) != NULL;
+}
 
 enum vmx_vcpu_mode { VMX_OUTSIDE_GUEST, VMX_IN_GUEST };
 
@@ -154,7 +183,55 @@ struct vmx_vcpu {
 
 	struct kvm_cpuid_entry2 *cpuid;
 	int cpuid_nent;
+
+	/* Interrupts and power states (events.c). */
+	unsigned long requests;		/* VMX_REQ_* bits */
+	struct rcuwait wait;		/* a blocked (halted) vCPU */
+	int mp_state;			/* KVM_MP_STATE_* */
+	unsigned long apic_events;	/* VMX_APIC_EV_* from other vCPUs */
+	u8 sipi_vector;
+	atomic_t nmi_queued;		/* NMIs raised, not yet counted */
+	u8 nmi_pending;			/* NMIs waiting for injection */
+	int user_irq;			/* KVM_INTERRUPT vector, -1 none */
+	struct vmx_event inject;	/* what this entry delivers */
+
+	/* The local APIC (lapic.c); NULL without an in-kernel irqchip. */
+	struct vmx_lapic *apic;
+
+	/* Guest time (clock.c). */
+	u64 kvmclock_msr;		/* MSR_KVM_SYSTEM_TIME_NEW value */
 };
+
+/* events.c */
+#define VMX_APIC_EV_INIT	0
+#define VMX_APIC_EV_SIPI	1
+void vmx_events_init(struct vmx_vcpu *vcpu);
+void vmx_inject_pending(struct vmx_vcpu *vcpu);
+bool vmx_interrupt_allowed(struct vmx_vcpu *vcpu);
+int vmx_vcpu_block(struct vmx_vcpu *vcpu);
+void vmx_accept_apic_events(struct vmx_vcpu *vcpu);
+bool vmx_user_irq_window_open(struct vmx_vcpu *vcpu);
+void vmx_post_run(struct vmx_vcpu *vcpu);
+long vmx_events_vcpu_ioctl(struct vmx_vcpu *vcpu, unsigned int ioctl,
+			   unsigned long arg);
+
+/* vcpu_state.c: FPU, XSAVE, XCRS, debug registers */
+long vmx_state_vcpu_ioctl(struct vmx_vcpu *vcpu, unsigned int ioctl,
+			  unsigned long arg);
+long vmx_state_check_extension(long cap);
+
+/* clock.c: kvmclock MSRs (0 handled, 1 not ours, <0 #GP), KVM_*_CLOCK */
+int vmx_clock_msr(struct vmx_vcpu *vcpu, u32 index, u64 *data, bool write,
+		  bool host);
+void vmx_kvmclock_update(struct vmx_vcpu *vcpu);
+long vmx_clock_vm_ioctl(struct vmx_vm *vm, unsigned int ioctl,
+			unsigned long arg);
+long vmx_clock_check_extension(long cap);
+
+/* dirtylog.c: KVM_GET_DIRTY_LOG, KVM_CLEAR_DIRTY_LOG */
+long vmx_dirtylog_vm_ioctl(struct vmx_vm *vm, unsigned int ioctl,
+			   unsigned long arg);
+long vmx_dirtylog_check_extension(long cap);
 
 /* main.c */
 int vmx_hw_get(void);

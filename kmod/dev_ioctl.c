@@ -35,8 +35,15 @@ long vmx_check_extension(long cap)
 		return VMX_MAX_VCPU_ID;
 	case KVM_CAP_NR_MEMSLOTS:
 		return VMX_MEM_SLOTS;
+	case KVM_CAP_MP_STATE:
+	case KVM_CAP_VCPU_EVENTS:
+		return 1;
 	default:
-		return 0;
+		return vmx_irqchip_check_extension(cap) ?:
+		       vmx_eventfd_check_extension(cap) ?:
+		       vmx_state_check_extension(cap) ?:
+		       vmx_clock_check_extension(cap) ?:
+		       vmx_dirtylog_check_extension(cap);
 	}
 }
 

@@ -16,6 +16,11 @@
 int vmx_exit_hlt(struct vmx_vcpu *vcpu, unsigned int insn_len)
 {
 	vmx_skip_insn(vcpu, insn_len);
+	/* With an in-kernel APIC, HLT sleeps until an interrupt wakes it. */
+	if (vcpu->apic) {
+		vcpu->mp_state = KVM_MP_STATE_HALTED;
+		return 1;
+	}
 	vcpu->run->exit_reason = KVM_EXIT_HLT;
 	return 0;
 }

@@ -40,6 +40,44 @@ static u64 reg_read(struct vmx_vcpu *vcpu, const struct x86_insn *in)
 	return vcpu->regs[in->reg];
 }
 
+static bool is_store(const struct x86_insn *in)
+{
+	return in->op == X86_OP_STORE || in->op == X86_OP_STORE_IMM ||
+	       in->op == X86_OP_STORE_MOFFS;
+}
+
+/* Where a load's value goes when it completes. */
+static void set_load(struct vmx_vcpu *vcpu, const struct x86_insn *in)
+{
+	vcpu->mmio.reg = in->op == X86_OP_LOAD_MOFFS ? VMX_RAX : in->reg;
+	vcpu->mmio.reg_size = in->reg_size;
+	vcpu->mmio.size = in->mem_size;
+	vcpu->mmio.high8 = in->high8;
+	vcpu->mmio.sign = in->op == X86_OP_LOAD_SX;
+	vcpu->mmio.insn_len = in->len;
+}
+
+/* The local APIC page, then in-kernel devices (IOAPIC, ioeventfds). */
+static bool mmio_in_kernel(struct vmx_vcpu *vcpu, const struct x86_insn *in,
+			   u64 gpa, u64 *val)
+{
+	bool write = is_store(in);
+	int len = in->mem_size;
+
+	if ((!vcpu->apic || vmx_lapic_mmio(vcpu, gpa, len, val, write)) &&
+	    (write ? vmx_io_bus_write(vcpu, VMX_MMIO_BUS, gpa, len, val) :
+		     vmx_io_bus_read(vcpu, VMX_MMIO_BUS, gpa, len, val)))
+		return false;
+	if (write) {
+		vmx_skip_insn(vcpu, in->len);
+		return true;
+	}
+	set_load(vcpu, in);
+	memcpy(vcpu->run->mmio.data, val, len);
+	vmx_complete_mmio(vcpu);
+	return true;
+}
+
 static int emulate_mmio(struct vmx_vcpu *vcpu, u64 gpa)
 {
 	struct kvm_run *run = vcpu->run;
@@ -74,13 +112,14 @@ static int emulate_mmio(struct vmx_vcpu *vcpu, u64 gpa)
 	if (offset_in_page(gpa) + in.mem_size > PAGE_SIZE)
 		return emulation_failed(vcpu, buf, n, gpa);
 
+	if (mmio_in_kernel(vcpu, &in, gpa, &val))
+		return 1;
+
 	run->exit_reason = KVM_EXIT_MMIO;
 	run->mmio.phys_addr = gpa;
 	run->mmio.len = in.mem_size;
 	memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	run->mmio.is_write = in.op == X86_OP_STORE ||
-			     in.op == X86_OP_STORE_IMM ||
-			     in.op == X86_OP_STORE_MOFFS;
+	run->mmio.is_write = is_store(&in);
 	if (run->mmio.is_write) {
 		/* A store is complete once user space has the data: as on
 		 * KVM, RIP is already past it at the exit.
@@ -90,12 +129,7 @@ static int emulate_mmio(struct vmx_vcpu *vcpu, u64 gpa)
 		return 0;
 	}
 
-	vcpu->mmio.reg = in.op == X86_OP_LOAD_MOFFS ? VMX_RAX : in.reg;
-	vcpu->mmio.reg_size = in.reg_size;
-	vcpu->mmio.size = in.mem_size;
-	vcpu->mmio.high8 = in.high8;
-	vcpu->mmio.sign = in.op == X86_OP_LOAD_SX;
-	vcpu->mmio.insn_len = in.len;
+	set_load(vcpu, &in);
 	vcpu->pending = VMX_PEND_MMIO;
 	vcpu->pending_rip = vcpu->rip;
 	return 0;

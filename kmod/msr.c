@@ -99,12 +99,28 @@ static int msr_check(struct vmx_vcpu *vcpu, u32 index, u64 data)
 	return 0;
 }
 
+/* MSRs of the in-kernel APIC and of kvmclock: 0 done, 1 not theirs. */
+static int msr_component(struct vmx_vcpu *vcpu, u32 index, u64 *data,
+			 bool write, bool host)
+{
+	int r = 1;
+
+	if (vcpu->apic)
+		r = vmx_lapic_msr(vcpu, index, data, write, host);
+	if (r == 1)
+		r = vmx_clock_msr(vcpu, index, data, write, host);
+	return r;
+}
+
 /* @host: the access comes from KVM_GET/SET_MSRS, not from the guest. */
-static int msr_get(struct vmx_vcpu *vcpu, u32 index, u64 *data)
+static int msr_get(struct vmx_vcpu *vcpu, u32 index, u64 *data, bool host)
 {
 	u64 *m;
 	int r = vmx_ops->get_msr(vcpu, index, data);
 
+	if (r <= 0)
+		return r;
+	r = msr_component(vcpu, index, data, false, host);
 	if (r <= 0)
 		return r;
 	switch (index) {
@@ -149,6 +165,9 @@ static int msr_set(struct vmx_vcpu *vcpu, u32 index, u64 data, bool host)
 	r = vmx_ops->set_msr(vcpu, index, data);
 	if (r <= 0)
 		return r;
+	r = msr_component(vcpu, index, &data, true, host);
+	if (r <= 0)
+		return r;
 	switch (index) {
 	case MSR_IA32_TSC:
 		vcpu->tsc_offset = data - rdtsc();
@@ -184,7 +203,7 @@ int vmx_emulate_rdmsr(struct vmx_vcpu *vcpu, unsigned int insn_len)
 {
 	u64 v;
 
-	if (msr_get(vcpu, vcpu->regs[VMX_RCX], &v)) {
+	if (msr_get(vcpu, vcpu->regs[VMX_RCX], &v, false)) {
 		vmx_inject_gp(vcpu);
 		return 1;
 	}
@@ -266,7 +285,7 @@ int vmx_msrs_ioctl(struct vmx_vcpu *vcpu, struct kvm_msrs __user *umsrs,
 	for (i = 0; i < hdr.nmsrs; i++) {
 		if (!vcpu ? feature_msr_get(e[i].index, &e[i].data) :
 		    set ? msr_set(vcpu, e[i].index, e[i].data, true) :
-			  msr_get(vcpu, e[i].index, &e[i].data))
+			  msr_get(vcpu, e[i].index, &e[i].data, true))
 			break;
 	}
 	r = i;

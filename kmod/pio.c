@@ -48,12 +48,32 @@ static u64 string_la(struct vmx_vcpu *vcpu, const struct vmx_pio *pio)
 	       (vcpu->regs[VMX_RSI] & addr_mask(pio->addr_size));
 }
 
+/* A plain IN/OUT that an in-kernel device (PIC, PIT, ioeventfd) takes. */
+static bool pio_in_kernel(struct vmx_vcpu *vcpu, const struct vmx_pio *pio)
+{
+	u64 v = 0;
+
+	if (pio->in) {
+		if (vmx_io_bus_read(vcpu, VMX_PIO_BUS, pio->port, pio->size,
+				    &v))
+			return false;
+		vmx_reg_write(vcpu, VMX_RAX, pio->size, v);
+	} else if (vmx_io_bus_write(vcpu, VMX_PIO_BUS, pio->port, pio->size,
+				    &vcpu->regs[VMX_RAX])) {
+		return false;
+	}
+	vmx_skip_insn(vcpu, pio->insn_len);
+	return true;
+}
+
 int vmx_handle_pio(struct vmx_vcpu *vcpu, const struct vmx_pio *pio)
 {
 	struct kvm_run *run = vcpu->run;
 	void *data = page_address(vcpu->run_pages[1]);
 	u32 count = 1;
 
+	if (!pio->string && pio_in_kernel(vcpu, pio))
+		return 1;
 	if (pio->string) {
 		u64 la = string_la(vcpu, pio);
 

@@ -59,6 +59,8 @@ void vmx_vcpu_free(struct vmx_vcpu *vcpu)
 {
 	int i;
 
+	if (vcpu->apic)
+		vmx_lapic_free(vcpu);
 	vmx_ops->vcpu_destroy(vcpu);
 	vmx_cpuid_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
@@ -97,6 +99,12 @@ static struct vmx_vcpu *vcpu_alloc(struct vmx_vm *vm, u32 id)
 	vmx_ops->vcpu_reset(vcpu);
 	vmx_msr_reset(vcpu);
 	vcpu->xcr0 = XFEATURE_MASK_FP;
+	if (vmx_irqchip_in_kernel(vm) && vmx_lapic_create(vcpu)) {
+		vmx_ops->vcpu_destroy(vcpu);
+		fpu_free_guest_fpstate(&vcpu->guest_fpu);
+		goto fail;
+	}
+	vmx_events_init(vcpu);
 	return vcpu;
 fail:
 	for (i = 0; i < VMX_RUN_MMAP_PAGES; i++)
@@ -195,6 +203,24 @@ void vmx_queue_exception(struct vmx_vcpu *vcpu, u8 vector, bool has_error,
 	};
 }
 
+/* Work that must happen in process context before the next entry. */
+static int before_entry(struct vmx_vcpu *vcpu)
+{
+	if (READ_ONCE(vcpu->apic_events) ||
+	    vcpu->mp_state != KVM_MP_STATE_RUNNABLE) {
+		int r = vmx_vcpu_block(vcpu);
+
+		if (r <= 0)
+			return r;
+	}
+	if (vmx_check_request(vcpu, VMX_REQ_CLOCK_UPDATE))
+		vmx_kvmclock_update(vcpu);
+	return 1;
+}
+
+/* Requests that need before_entry() rather than just an injection pass. */
+#define VMX_REQ_PROCESS_MASK	BIT(VMX_REQ_CLOCK_UPDATE)
+
 /* Enter the guest until an exit needs user space or a signal arrives. */
 static int vcpu_run_loop(struct vmx_vcpu *vcpu)
 {
@@ -208,19 +234,28 @@ static int vcpu_run_loop(struct vmx_vcpu *vcpu)
 			return -EINTR;
 		}
 		cond_resched();
+		r = before_entry(vcpu);
+		if (r <= 0)
+			return r;
 
 		preempt_disable();
 		cpu = smp_processor_id();
 		local_irq_disable();
 		WRITE_ONCE(vcpu->cpu, cpu);
-		/* Pairs with the barrier in vmx_flush_remote_tlbs(). */
+		/* Pairs with the barriers in vmx_flush_remote_tlbs() and
+		 * vmx_vcpu_kick(): later requests and IRR bits IPI us.
+		 */
 		smp_store_mb(vcpu->mode, VMX_IN_GUEST);
-		if (need_resched() || signal_pending(current)) {
+		if (need_resched() || signal_pending(current) ||
+		    (READ_ONCE(vcpu->requests) & VMX_REQ_PROCESS_MASK) ||
+		    READ_ONCE(vcpu->apic_events)) {
 			WRITE_ONCE(vcpu->mode, VMX_OUTSIDE_GUEST);
 			local_irq_enable();
 			preempt_enable();
 			continue;
 		}
+		clear_bit(VMX_REQ_EVENT, &vcpu->requests);
+		vmx_inject_pending(vcpu);
 		gen = atomic64_read(&vm->tlb_gen);
 		if (gen != vcpu->tlb_gen || cpu != vcpu->last_cpu) {
 			vcpu->tlb_gen = gen;
@@ -235,6 +270,10 @@ static int vcpu_run_loop(struct vmx_vcpu *vcpu)
 		r = vmx_ops->handle_exit(vcpu);
 		if (r <= 0)
 			return r;
+		if (vmx_user_irq_window_open(vcpu)) {
+			vcpu->run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
+			return 0;
+		}
 	}
 }
 
@@ -304,12 +343,16 @@ int vmx_vcpu_run(struct vmx_vcpu *vcpu)
 		return -EIO;
 	r = complete_pending(vcpu);
 	if (r <= 0)
-		return r;
-	if (READ_ONCE(vcpu->run->immediate_exit))
-		return -EINTR;
+		goto out;
+	if (READ_ONCE(vcpu->run->immediate_exit)) {
+		r = -EINTR;
+		goto out;
+	}
 
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
 	r = vcpu_run_loop(vcpu);
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
+out:
+	vmx_post_run(vcpu);
 	return r;
 }

@@ -53,6 +53,8 @@ static long get_sregs(struct vmx_vcpu *vcpu, void __user *argp)
 
 	vmx_ops->get_sregs(vcpu, &sregs);
 	sregs.apic_base = vcpu->apic_base;
+	if (vcpu->apic)
+		sregs.cr8 = vmx_lapic_get_cr8(vcpu);
 	return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
 }
 
@@ -116,8 +118,34 @@ static long set_sregs(struct vmx_vcpu *vcpu, void __user *argp)
 	r = vmx_ops->set_sregs(vcpu, &sregs);
 	if (r)
 		return r;
-	vcpu->apic_base = sregs.apic_base;
-	return 0;
+	if (!vcpu->apic) {
+		vcpu->apic_base = sregs.apic_base;
+		return 0;
+	}
+	vmx_lapic_set_cr8(vcpu, sregs.cr8);
+	return vmx_lapic_msr(vcpu, MSR_IA32_APICBASE, &sregs.apic_base, true,
+			     true) < 0 ? -EINVAL : 0;
+}
+
+/* vCPU ioctls owned by the event, APIC and CPU-state code. */
+static long vcpu_component_ioctl(struct vmx_vcpu *vcpu, unsigned int ioctl,
+				 unsigned long arg)
+{
+	static long (*const handlers[])(struct vmx_vcpu *, unsigned int,
+					unsigned long) = {
+		vmx_events_vcpu_ioctl, vmx_lapic_vcpu_ioctl,
+		vmx_state_vcpu_ioctl,
+	};
+	long r;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(handlers); i++) {
+		r = handlers[i](vcpu, ioctl, arg);
+		if (r != -ENOIOCTLCMD)
+			return r;
+	}
+	/* KVM answers unknown vCPU ioctls with EINVAL. */
+	return -EINVAL;
 }
 
 long vmx_vcpu_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
@@ -163,8 +191,7 @@ long vmx_vcpu_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
 		r = vmx_get_cpuid2(vcpu, argp);
 		break;
 	default:
-		/* KVM answers unknown vCPU ioctls with EINVAL. */
-		r = -EINVAL;
+		r = vcpu_component_ioctl(vcpu, ioctl, arg);
 	}
 	vmx_vcpu_put(vcpu);
 	mutex_unlock(&vcpu->mutex);

@@ -20,8 +20,13 @@ static void vmx_vm_free(struct vmx_vm *vm)
 {
 	int i;
 
+	/* Sources before sinks: eventfds and the PIT raise interrupts. */
+	vmx_eventfd_free(vm);
+	vmx_pit_free(vm);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vmx_vcpu_free(vm->vcpus[i]);
+	vmx_irqchip_free(vm);
+	vmx_io_bus_free(vm);
 	if (vmx_ops->vm_destroy)
 		vmx_ops->vm_destroy(vm);
 	vmx_npt_free(vm);
@@ -58,6 +63,27 @@ static long vm_set_memory_region(struct vmx_vm *vm, void __user *argp)
 	return r;
 }
 
+/* VM ioctls owned by the interrupt, eventfd, clock and dirty-log code. */
+static long vm_component_ioctl(struct vmx_vm *vm, unsigned int ioctl,
+			       unsigned long arg)
+{
+	static long (*const handlers[])(struct vmx_vm *, unsigned int,
+					unsigned long) = {
+		vmx_irqchip_vm_ioctl, vmx_pit_vm_ioctl, vmx_eventfd_vm_ioctl,
+		vmx_clock_vm_ioctl, vmx_dirtylog_vm_ioctl,
+	};
+	long r;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(handlers); i++) {
+		r = handlers[i](vm, ioctl, arg);
+		if (r != -ENOIOCTLCMD)
+			return r;
+	}
+	/* KVM answers unknown VM ioctls with ENOTTY. */
+	return -ENOTTY;
+}
+
 long vmx_vm_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
 {
 	struct vmx_vm *vm = f->private_data;
@@ -83,8 +109,7 @@ long vmx_vm_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
 		return copy_from_user(&addr, argp, sizeof(addr)) ? -EFAULT : 0;
 	}
 	default:
-		/* KVM answers unknown VM ioctls with ENOTTY. */
-		return -ENOTTY;
+		return vm_component_ioctl(vm, ioctl, arg);
 	}
 }
 

@@ -234,13 +234,17 @@ static int svm_vcpu_enter(struct vmx_vcpu *vcpu)
 					SVM_TLB_FLUSH_ASID : SVM_TLB_FLUSH_ALL;
 	vcpu->flush_tlb = false;
 	vmcb->control.event_inj = 0;
-	if (vcpu->reinject.pending) {
-		inject(vmcb, &vcpu->reinject);
-		vcpu->reinject.pending = false;
-	} else if (vcpu->exception.pending) {
-		inject(vmcb, &vcpu->exception);
-		vcpu->exception.pending = false;
+	if (vcpu->inject.pending) {
+		inject(vmcb, &vcpu->inject);
+		vcpu->inject.pending = false;
+		if (vcpu->inject.type == VMX_EV_NMI)
+			svm_set_nmi_mask(vcpu, true);
 	}
+	/* With V_INTR_MASKING the guest's CR8 is V_TPR: keep the APIC's. */
+	if (vcpu->apic)
+		vmcb->control.int_ctl = (vmcb->control.int_ctl &
+					 ~SVM_V_TPR_MASK) |
+					vmx_lapic_get_cr8(vcpu);
 
 	if (boot_cpu_has(X86_FEATURE_XSAVE)) {
 		hxcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
@@ -267,7 +271,58 @@ static int svm_vcpu_enter(struct vmx_vcpu *vcpu)
 	vcpu->rflags = vmcb->save.rflags;
 	vmcb->control.event_inj = 0;
 	save_exit_int_info(vcpu, vmcb->control.exit_int_info);
+	if (vcpu->apic && (vmcb->control.int_ctl & SVM_V_TPR_MASK) !=
+			  vmx_lapic_get_cr8(vcpu))
+		vmx_lapic_set_cr8(vcpu, vmcb->control.int_ctl & SVM_V_TPR_MASK);
 	return 0;
+}
+
+/* A virtual interrupt request with the lowest priority and TPR ignored:
+ * the CPU exits (VINTR) as soon as the guest could take an interrupt.
+ */
+static void svm_enable_irq_window(struct vmx_vcpu *vcpu)
+{
+	struct vmcb_control *c = &to_svm(vcpu)->vmcb->control;
+
+	c->int_ctl |= SVM_V_IRQ | (0xfULL << SVM_V_INTR_PRIO_SHIFT) |
+		      SVM_V_IGN_TPR;
+	c->intercepts[SVM_ICPT_MISC3] |= SVM_I3_VINTR;
+}
+
+static void svm_enable_nmi_window(struct vmx_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	/* The IRET intercept (set while masked) is the NMI window; right
+	 * after an IRET, the next exit with RIP moved on is.
+	 */
+	if (svm->iret_pending)
+		svm_enable_irq_window(vcpu);
+}
+
+static bool svm_get_nmi_mask(struct vmx_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	if (svm->iret_pending) {
+		if (vcpu->rip == svm->iret_rip)
+			return true;
+		svm->iret_pending = false;
+	}
+	return svm->nmi_masked;
+}
+
+void svm_set_nmi_mask(struct vmx_vcpu *vcpu, bool masked)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	u32 *i3 = &svm->vmcb->control.intercepts[SVM_ICPT_MISC3];
+
+	svm->nmi_masked = masked;
+	svm->iret_pending = false;
+	if (masked)
+		*i3 |= SVM_I3_IRET;
+	else
+		*i3 &= ~SVM_I3_IRET;
 }
 
 static u64 svm_get_cr0(struct vmx_vcpu *vcpu)
@@ -367,6 +422,10 @@ const struct vmx_backend vmx_svm_backend = {
 	.get_cpl = svm_get_cpl,
 	.get_intr_shadow = svm_get_intr_shadow,
 	.set_intr_shadow = svm_set_intr_shadow,
+	.enable_irq_window = svm_enable_irq_window,
+	.enable_nmi_window = svm_enable_nmi_window,
+	.get_nmi_mask = svm_get_nmi_mask,
+	.set_nmi_mask = svm_set_nmi_mask,
 	.get_msr = svm_get_msr,
 	.set_msr = svm_set_msr,
 	.get_dr = svm_get_dr,

@@ -13,6 +13,10 @@ struct svm_vcpu {
 	u32 asid;
 	int asid_cpu;		/* CPU the ASID belongs to, -1 none */
 	u64 asid_gen;		/* that CPU's generation when assigned */
+	/* SVM does not track NMI blocking: IRET intercepts end it. */
+	bool nmi_masked;
+	bool iret_pending;	/* unmask once RIP leaves the IRET */
+	unsigned long iret_rip;
 };
 
 static inline struct svm_vcpu *to_svm(struct vmx_vcpu *vcpu)
@@ -41,6 +45,9 @@ void svm_get_segment(struct vmx_vcpu *vcpu, struct kvm_segment *seg,
 		     int which);
 int svm_get_msr(struct vmx_vcpu *vcpu, u32 index, u64 *data);
 int svm_set_msr(struct vmx_vcpu *vcpu, u32 index, u64 data);
+
+/* svm.c */
+void svm_set_nmi_mask(struct vmx_vcpu *vcpu, bool masked);
 
 /* svm_exit.c */
 int svm_handle_exit(struct vmx_vcpu *vcpu);

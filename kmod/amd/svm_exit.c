@@ -122,12 +122,34 @@ static int exit_task_switch(struct svm_vcpu *svm)
 	return vmx_exit_unknown(&svm->vcpu, SVM_EXIT_TASK_SWITCH);
 }
 
+/* The interrupt window opened: the core injects on the way back in. */
+static int exit_vintr(struct svm_vcpu *svm)
+{
+	struct vmcb_control *c = &svm->vmcb->control;
+
+	c->int_ctl &= ~(SVM_V_IRQ | (0xfULL << SVM_V_INTR_PRIO_SHIFT) |
+			SVM_V_IGN_TPR);
+	c->intercepts[SVM_ICPT_MISC3] &= ~SVM_I3_VINTR;
+	return 1;
+}
+
+/* NMI blocking ends once this IRET has executed. */
+static int exit_iret(struct svm_vcpu *svm)
+{
+	svm_set_nmi_mask(&svm->vcpu, false);
+	svm->iret_pending = true;
+	svm->iret_rip = svm->vcpu.rip;
+	return 1;
+}
+
 static const svm_exit_fn svm_exit_table[SVM_EXIT_NR] = {
 	[SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR7] = exit_dr,
 	[SVM_EXIT_EXCP_BASE + 1] = exit_reflect_exc,
 	[SVM_EXIT_EXCP_BASE + 17] = exit_reflect_exc,
 	[SVM_EXIT_INTR] = exit_host_event,
 	[SVM_EXIT_NMI] = exit_host_event,
+	[SVM_EXIT_VINTR] = exit_vintr,
+	[SVM_EXIT_IRET] = exit_iret,
 	[SVM_EXIT_SMI] = exit_host_event,
 	[SVM_EXIT_INIT] = exit_host_event,
 	[SVM_EXIT_CPUID] = exit_cpuid,

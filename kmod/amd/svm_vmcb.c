@@ -100,6 +100,8 @@ void svm_vcpu_reset(struct vmx_vcpu *vcpu)
 
 	memset(svm->vmcb, 0, PAGE_SIZE);
 	svm->asid_cpu = -1;
+	svm->nmi_masked = false;
+	svm->iret_pending = false;
 	reset_control(svm);
 
 	real_seg(&s->es, 3);
@@ -129,6 +131,7 @@ void svm_vcpu_reset(struct vmx_vcpu *vcpu)
 	memset(vcpu->dr, 0, sizeof(vcpu->dr));
 	vcpu->exception.pending = false;
 	vcpu->reinject.pending = false;
+	vcpu->inject.pending = false;
 	vcpu->pending = VMX_PEND_NONE;
 	vcpu->flush_tlb = true;
 }

@@ -37,6 +37,7 @@ enum svm_intercept_word {
 #define SVM_I3_INIT		BIT(3)
 #define SVM_I3_VINTR		BIT(4)
 #define SVM_I3_RDPMC		BIT(15)
+#define SVM_I3_IRET		BIT(20)
 #define SVM_I3_CPUID		BIT(18)
 #define SVM_I3_RSM		BIT(19)
 #define SVM_I3_INVD		BIT(22)
@@ -64,6 +65,9 @@ enum svm_intercept_word {
 
 /* control.int_ctl */
 #define SVM_V_TPR_MASK		0xffULL
+#define SVM_V_IRQ		BIT_ULL(8)
+#define SVM_V_INTR_PRIO_SHIFT	16
+#define SVM_V_IGN_TPR		BIT_ULL(20)
 #define SVM_V_INTR_MASKING	BIT_ULL(24)
 
 /* control.event_inj / exit_int_info */
@@ -136,6 +140,7 @@ enum svm_exit_code {
 	SVM_EXIT_MWAIT = 0x08b,
 	SVM_EXIT_MWAIT_COND = 0x08c,
 	SVM_EXIT_XSETBV = 0x08d,
+	SVM_EXIT_IRET = 0x074,
 	SVM_EXIT_RDPRU = 0x08e,
 	SVM_EXIT_NR = 0x090,		/* size of the dense table */
 	SVM_EXIT_NPF = 0x400,

@@ -55,6 +55,7 @@
 #define PIN_VIRTUAL_NMIS		BIT(5)
 
 /* Primary processor-based controls */
+#define CPU_INTR_WINDOW_EXITING		BIT(2)
 #define CPU_HLT_EXITING			BIT(7)
 #define CPU_INVLPG_EXITING		BIT(9)
 #define CPU_MWAIT_EXITING		BIT(10)
@@ -65,6 +66,7 @@
 #define CPU_CR8_LOAD_EXITING		BIT(19)
 #define CPU_CR8_STORE_EXITING		BIT(20)
 #define CPU_TPR_SHADOW			BIT(21)
+#define CPU_NMI_WINDOW_EXITING		BIT(22)
 #define CPU_MOV_DR_EXITING		BIT(23)
 #define CPU_UNCOND_IO_EXITING		BIT(24)
 #define CPU_USE_IO_BITMAPS		BIT(25)
@@ -111,6 +113,7 @@
 /* Guest interruptibility */
 #define GUEST_INTR_STI			BIT(0)
 #define GUEST_INTR_MOV_SS		BIT(1)
+#define GUEST_INTR_NMI			BIT(3)
 
 /* EPT entries */
 #define EPT_R				BIT_ULL(0)

@@ -60,7 +60,8 @@ static int vtx_probe_ctls(u64 basic)
 	bool t = basic & VTX_BASIC_TRUE_CTLS;
 	int r;
 
-	r = adjust_ctls(PIN_EXT_INTR_EXITING | PIN_NMI_EXITING, 0,
+	r = adjust_ctls(PIN_EXT_INTR_EXITING | PIN_NMI_EXITING,
+			PIN_VIRTUAL_NMIS,
 			t ? VTX_MSR_TRUE_PINBASED_CTLS : VTX_MSR_PINBASED_CTLS,
 			&vtx_cfg.pin);
 	r = r ?: adjust_ctls(CPU_HLT_EXITING | CPU_MWAIT_EXITING |
@@ -435,12 +436,10 @@ static int vtx_vcpu_enter(struct vmx_vcpu *vcpu)
 		vtx_flush(vtx);
 		vcpu->flush_tlb = false;
 	}
-	if (vcpu->reinject.pending) {
-		inject(&vcpu->reinject);
-		vcpu->reinject.pending = false;
-	} else if (vcpu->exception.pending) {
-		inject(&vcpu->exception);
-		vcpu->exception.pending = false;
+	/* With virtual NMIs the CPU blocks NMIs as it delivers one. */
+	if (vcpu->inject.pending) {
+		inject(&vcpu->inject);
+		vcpu->inject.pending = false;
 	}
 
 	if (boot_cpu_has(X86_FEATURE_XSAVE)) {
@@ -522,6 +521,36 @@ static void vtx_set_intr_shadow(struct vmx_vcpu *vcpu, bool on)
 	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, v);
 }
 
+static void vtx_enable_irq_window(struct vmx_vcpu *vcpu)
+{
+	vtx_set_cpu_ctl(to_vtx(vcpu), CPU_INTR_WINDOW_EXITING, true);
+}
+
+static void vtx_enable_nmi_window(struct vmx_vcpu *vcpu)
+{
+	if (vtx_cfg.pin & PIN_VIRTUAL_NMIS)
+		vtx_set_cpu_ctl(to_vtx(vcpu), CPU_NMI_WINDOW_EXITING, true);
+}
+
+/* Without virtual NMIs nothing tracks the guest's NMI blocking: such a
+ * CPU never gets NMIs injected.
+ */
+static bool vtx_get_nmi_mask(struct vmx_vcpu *vcpu)
+{
+	if (!(vtx_cfg.pin & PIN_VIRTUAL_NMIS))
+		return true;
+	return vmcs_read(GUEST_INTERRUPTIBILITY_INFO) & GUEST_INTR_NMI;
+}
+
+static void vtx_set_nmi_mask(struct vmx_vcpu *vcpu, bool masked)
+{
+	u64 v = vmcs_read(GUEST_INTERRUPTIBILITY_INFO) & ~(u64)GUEST_INTR_NMI;
+
+	if (!(vtx_cfg.pin & PIN_VIRTUAL_NMIS))
+		return;
+	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, v | (masked ? GUEST_INTR_NMI : 0));
+}
+
 static u64 vtx_get_dr(struct vmx_vcpu *vcpu, int n)
 {
 	return n == 7 ? vmcs_read(GUEST_DR7) : vcpu->dr6;
@@ -570,6 +599,10 @@ const struct vmx_backend vmx_vtx_backend = {
 	.get_cpl = vtx_get_cpl,
 	.get_intr_shadow = vtx_get_intr_shadow,
 	.set_intr_shadow = vtx_set_intr_shadow,
+	.enable_irq_window = vtx_enable_irq_window,
+	.enable_nmi_window = vtx_enable_nmi_window,
+	.get_nmi_mask = vtx_get_nmi_mask,
+	.set_nmi_mask = vtx_set_nmi_mask,
 	.get_msr = vtx_get_msr,
 	.set_msr = vtx_set_msr,
 	.get_dr = vtx_get_dr,

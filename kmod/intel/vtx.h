@@ -32,7 +32,8 @@ struct vtx_vcpu {
 	u16 vpid;
 	u32 exit_reason;
 	u64 cr2;
-	u8 cr8;
+	u8 cr8;				/* without an in-kernel APIC */
+	u32 cpu_ctls;			/* CPU_BASED_VM_EXEC_CONTROL now */
 	/* One page: guest list (entry load + exit store), then host list. */
 	struct vtx_msr_entry *guest_msrs;
 	struct vtx_msr_entry *host_msrs;
@@ -59,6 +60,17 @@ struct vtx_config {
 };
 
 extern struct vtx_config vtx_cfg;
+
+/* Interrupt/NMI-window exiting come and go per vCPU. */
+static inline void vtx_set_cpu_ctl(struct vtx_vcpu *vtx, u32 bit, bool on)
+{
+	u32 v = on ? vtx->cpu_ctls | bit : vtx->cpu_ctls & ~bit;
+
+	if (v != vtx->cpu_ctls) {
+		vtx->cpu_ctls = v;
+		vmcs_write(CPU_BASED_VM_EXEC_CONTROL, v);
+	}
+}
 extern u32 vtx_autoload_index[AL_NR];
 
 /* vtx_entry.S: returns 0 after a VM exit, 1 if VMLAUNCH/VMRESUME failed. */

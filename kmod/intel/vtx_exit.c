@@ -98,7 +98,10 @@ static int set_cr(struct vtx_vcpu *vtx, int cr, u64 val)
 		break;
 	case 8:
 		if (val <= 15) {
-			vtx->cr8 = val;
+			if (vcpu->apic)
+				vmx_lapic_set_cr8(vcpu, val);
+			else
+				vtx->cr8 = val;
 			r = 0;
 		}
 		break;
@@ -125,7 +128,8 @@ static int exit_cr_access(struct vtx_vcpu *vtx)
 	case CR_TYPE_MOV_FROM:
 		if (cr != 8)
 			return vmx_exit_unknown(vcpu, EXIT_CR_ACCESS);
-		vmx_reg_write(vcpu, reg, 8, vtx->cr8);
+		vmx_reg_write(vcpu, reg, 8, vcpu->apic ?
+			      vmx_lapic_get_cr8(vcpu) : vtx->cr8);
 		break;
 	case CR_TYPE_CLTS:
 		vtx_set_cr0(vcpu, vtx_get_cr0(vcpu) & ~X86_CR0_TS);
@@ -210,11 +214,26 @@ static int exit_xsetbv(struct vtx_vcpu *vtx)
 	return vmx_emulate_xsetbv(&vtx->vcpu, insn_len());
 }
 
+/* A window opened: the core injects what waited on the way back in. */
+static int exit_intr_window(struct vtx_vcpu *vtx)
+{
+	vtx_set_cpu_ctl(vtx, CPU_INTR_WINDOW_EXITING, false);
+	return 1;
+}
+
+static int exit_nmi_window(struct vtx_vcpu *vtx)
+{
+	vtx_set_cpu_ctl(vtx, CPU_NMI_WINDOW_EXITING, false);
+	return 1;
+}
+
 static const vtx_exit_fn vtx_exit_table[EXIT_NR] = {
 	[EXIT_EXCEPTION_NMI] = exit_exception_nmi,
 	[EXIT_EXTERNAL_INTERRUPT] = exit_resume,
 	[EXIT_TRIPLE_FAULT] = exit_triple_fault,
 	[EXIT_INIT] = exit_resume,
+	[EXIT_INTERRUPT_WINDOW] = exit_intr_window,
+	[EXIT_NMI_WINDOW] = exit_nmi_window,
 	[EXIT_SIPI] = exit_resume,
 	[EXIT_CPUID] = exit_cpuid,
 	[EXIT_GETSEC] = exit_ud,

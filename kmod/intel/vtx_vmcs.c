@@ -71,6 +71,7 @@ static void setup_controls(struct vtx_vcpu *vtx)
 	phys_addr_t msrs = virt_to_phys(vtx->guest_msrs);
 
 	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, vtx_cfg.pin);
+	vtx->cpu_ctls = vtx_cfg.cpu;
 	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, vtx_cfg.cpu);
 	vmcs_write(SECONDARY_VM_EXEC_CONTROL, vtx_cfg.cpu2);
 	vmcs_write(VM_EXIT_CONTROLS, vtx_cfg.exit);
@@ -149,6 +150,7 @@ void vtx_vcpu_reset(struct vmx_vcpu *vcpu)
 	vcpu->dr6 = 0xffff0ff0;
 	vcpu->exception.pending = false;
 	vcpu->reinject.pending = false;
+	vcpu->inject.pending = false;
 	vcpu->pending = VMX_PEND_NONE;
 	vcpu->flush_tlb = true;
 }
