@@ -1,8 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KVM_CREATE_IRQCHIP: PIC, IOAPIC and GSI routing.  STUB.
+ * KVM_CREATE_IRQCHIP: PIC, IOAPIC and GSI routing.  STUB: creates an
+ * empty irqchip so that vCPUs get local APICs.
  */
+#include <linux/slab.h>
+
 #include "core.h"
+
+struct vmx_irqchip {
+	int unused;
+};
+
+static int create_irqchip(struct vmx_vm *vm)
+{
+	struct vmx_irqchip *chip;
+	int r = -EEXIST;
+
+	mutex_lock(&vm->lock);
+	if (vm->irqchip)
+		goto out;
+	r = -EINVAL;	/* as KVM: the chips must exist before any vCPU */
+	if (vm->nr_vcpus)
+		goto out;
+	r = -ENOMEM;
+	chip = kzalloc(sizeof(*chip), GFP_KERNEL_ACCOUNT);
+	if (!chip)
+		goto out;
+	/* Pairs with vmx_irqchip_in_kernel(). */
+	smp_store_release(&vm->irqchip, chip);
+	r = 0;
+out:
+	mutex_unlock(&vm->lock);
+	return r;
+}
 
 int vmx_irq_set(struct vmx_vm *vm, u32 gsi, int level)
 {
@@ -40,11 +70,14 @@ void vmx_unregister_irq_ack_notifier(struct vmx_vm *vm,
 
 void vmx_irqchip_free(struct vmx_vm *vm)
 {
+	kfree(vm->irqchip);
 }
 
 long vmx_irqchip_vm_ioctl(struct vmx_vm *vm, unsigned int ioctl,
 			  unsigned long arg)
 {
+	if (ioctl == KVM_CREATE_IRQCHIP)
+		return create_irqchip(vm);
 	return -ENOIOCTLCMD;
 }
 

@@ -63,7 +63,11 @@ static long vm_set_memory_region(struct vmx_vm *vm, void __user *argp)
 	return r;
 }
 
-/* VM ioctls owned by the interrupt, eventfd, clock and dirty-log code. */
+/*
+ * VM ioctls owned by the interrupt, eventfd, clock and dirty-log code.
+ * Each returns -ENOIOCTLCMD for what is not its own (KVM_ENABLE_CAP
+ * included: a handler takes only its capabilities).
+ */
 static long vm_component_ioctl(struct vmx_vm *vm, unsigned int ioctl,
 			       unsigned long arg)
 {
@@ -80,8 +84,8 @@ static long vm_component_ioctl(struct vmx_vm *vm, unsigned int ioctl,
 		if (r != -ENOIOCTLCMD)
 			return r;
 	}
-	/* KVM answers unknown VM ioctls with ENOTTY. */
-	return -ENOTTY;
+	/* KVM: an unknown capability is EINVAL, an unknown ioctl ENOTTY. */
+	return ioctl == KVM_ENABLE_CAP ? -EINVAL : -ENOTTY;
 }
 
 long vmx_vm_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
