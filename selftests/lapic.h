@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared by the lapic_*_test.c files and their guests. */
+#ifndef LAPIC_TEST_H
+#define LAPIC_TEST_H
+
+#define APIC_MMIO_GPA		0xfee00000
+#define X2APIC_MSR_BASE		0x800
+#define MSR_APIC_BASE		0x1b
+#define MSR_TSC_DEADLINE	0x6e0
+#define APIC_BASE_EN_EXTD	0xc00	/* global enable + x2APIC */
+
+/* Register offsets in the xAPIC page (x2APIC MSR = 0x800 + off / 16). */
+#define APIC_REG_ID		0x20
+#define APIC_REG_TPR		0x80
+#define APIC_REG_EOI		0xb0
+#define APIC_REG_SVR		0xf0
+#define APIC_REG_ICR		0x300
+#define APIC_REG_ICR2		0x310
+#define APIC_REG_LVTT		0x320
+#define APIC_REG_TMICT		0x380
+#define APIC_REG_TMCCT		0x390
+#define APIC_REG_TDCR		0x3e0
+
+#define SVR_ENABLE_SPURIOUS	0x1ff	/* APIC on, spurious vector 0xff */
+#define TDCR_DIV1		0xb
+#define LVTT_PERIODIC		0x20000
+#define LVTT_TSC_DEADLINE	0x40000
+#define LVT_MASKED		0x10000
+
+#define TIMER_VECTOR		0x40
+#define SPURIOUS_VECTOR		0xff
+
+/* lapic_timer_test: guest parameters in registers. */
+#define TIMER_KIND_PERIODIC	0
+#define TIMER_KIND_ONESHOT	1
+#define TIMER_KIND_DEADLINE	2
+#define TICKS_GPA		GUEST_DATA_GPA	/* qword tick counter */
+#define PORT_DONE		0x10
+#define PORT_AGAIN		0x11
+
+/* Write %eax to APIC register \off; xAPIC unless %r15 != 0 (x2APIC).
+ * Clobbers %ecx, %edx, %rsi.
+ */
+#ifdef __ASSEMBLER__
+.macro apic_wr off
+	test	%r15, %r15
+	jnz	.Lx2w\@
+	mov	$APIC_MMIO_GPA, %esi
+	mov	%eax, \off(%rsi)
+	jmp	.Ldonew\@
+.Lx2w\@:
+	mov	$(X2APIC_MSR_BASE + (\off >> 4)), %ecx
+	xor	%edx, %edx
+	wrmsr
+.Ldonew\@:
+.endm
+
+/* Read APIC register \off into %eax (same rules as apic_wr). */
+.macro apic_rd off
+	test	%r15, %r15
+	jnz	.Lx2r\@
+	mov	$APIC_MMIO_GPA, %esi
+	mov	\off(%rsi), %eax
+	jmp	.Ldoner\@
+.Lx2r\@:
+	mov	$(X2APIC_MSR_BASE + (\off >> 4)), %ecx
+	rdmsr
+.Ldoner\@:
+.endm
+#endif
+
+#endif
