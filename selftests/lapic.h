@@ -38,6 +38,29 @@
 #define PORT_DONE		0x10
 #define PORT_AGAIN		0x11
 
+/* lapic_ipi_test */
+#define IPI_NCPUS		4
+#define IPI_N			5	/* IPIs per sender and kind */
+#define TRAMP_GPA		0x20000	/* SIPI vector 0x20 */
+#define STACKS_GPA		0x30000	/* 4 KiB per vCPU */
+#define ALIVE_GPA		(GUEST_DATA_GPA + 0x000)	/* [id] */
+#define GO_GPA			(GUEST_DATA_GPA + 0x040)
+#define FINISH_GPA		(GUEST_DATA_GPA + 0x048)
+#define DONE_GPA		(GUEST_DATA_GPA + 0x080)	/* [id] */
+#define CNT_GPA			(GUEST_DATA_GPA + 0x400)	/* [id][vec] */
+#define CNT_STRIDE		0x200
+#define VEC_FIXED		0x50	/* + sender id */
+#define VEC_BCAST		0x60	/* + sender id */
+#define VEC_SELF		0x70
+#define VEC_FIRST		0x50
+#define VEC_STUBS		48	/* 0x50 .. 0x7f, 16 bytes each */
+#define ICR_INIT_ASSERT		0x4500
+#define ICR_STARTUP		0x4600
+#define ICR_ALL_BUT_SELF	0xc0000
+#define ICR_SELF		0x40000
+#define PORT_INIT_SENT		0x30	/* not 0x20: the in-kernel PIC */
+#define PORT_AP_DONE		0x31
+
 /* Write %eax to APIC register \off; xAPIC unless %r15 != 0 (x2APIC).
  * Clobbers %ecx, %edx, %rsi.
  */
