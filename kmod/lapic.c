@@ -28,7 +28,7 @@
 #define LVT_ERR_BITS		(APIC_VECTOR_MASK | APIC_LVT_MASKED)
 #define SPIV_BITS		0x3ff	/* vector, enable, focus check */
 #define TDCR_BITS		0xb
-#define ICR_LOW_BITS		0xcfeff	/* all but delivery status, rsvd */
+#define ICR_LOW_BITS		0xccfff	/* all but delivery status, rsvd */
 
 /* What a register write leaves to do once the lock is dropped. */
 struct lapic_post {
@@ -484,9 +484,17 @@ int vmx_lapic_mmio(struct vmx_vcpu *vcpu, u64 gpa, int len, void *val,
 	u32 off = gpa - base, reg = off & ~0xf;
 	u64 v;
 
-	if (!lapic_hw_enabled(vcpu) || lapic_x2apic(vcpu) ||
-	    gpa < base || gpa >= base + PAGE_SIZE)
+	if (gpa < base || gpa >= base + PAGE_SIZE)
 		return -EOPNOTSUPP;
+	/*
+	 * Disabled or in x2APIC mode, the page is a hole that reads all
+	 * ones, as KVM's default KVM_X86_QUIRK_LAPIC_MMIO_HOLE.
+	 */
+	if (!lapic_hw_enabled(vcpu) || lapic_x2apic(vcpu)) {
+		if (!write)
+			memset(val, 0xff, len);
+		return 0;
+	}
 	if (write) {
 		/* Registers take aligned 32-bit stores; others are dropped. */
 		if (len == 4 && !(off & 0xf) && off < LAPIC_REGS_SIZE)

@@ -80,7 +80,9 @@ static void periodic(int x2apic)
 		dt = now_s() - t0;
 		tap_diag("%d ticks in %.3f s (%.3f s expected)", PERIOD_TICKS,
 			 dt, want);
-		CHECK_EQ(io_u32(vcpu), PERIOD_TICKS);
+		/* One more may land before the guest stops the timer. */
+		CHECK(io_u32(vcpu) >= PERIOD_TICKS &&
+		      io_u32(vcpu) <= PERIOD_TICKS + 1);
 		CHECK(dt > want * 0.5 && dt < want * 1.5);
 	}
 	guest_destroy(vcpu);
