@@ -15,6 +15,7 @@
 /* Version register: integrated APIC 0x14, six LVT entries (max index 5). */
 #define LAPIC_VERSION		(0x14 | (5 << 16))
 #define LAPIC_REGS_SIZE		KVM_APIC_REG_SIZE	/* 0x400 */
+#define ID_XAPIC_SHIFT		24	/* xAPIC ID in bits 31:24 */
 
 /* Guest CPUID bits that gate x2APIC and the TSC-deadline timer. */
 #define CPUID1_ECX_X2APIC	BIT(21)
@@ -77,10 +78,19 @@ static inline bool lapic_sw_enabled(struct vmx_lapic *a)
 	return lapic_get(a, APIC_SPIV) & APIC_SPIV_APIC_ENABLED;
 }
 
-/* lapic.c */
+static inline u32 lapic_x2apic_ldr(u32 id)
+{
+	/* Cluster in 31:16, one bit of 16 in 15:0. */
+	return ((id >> 4) << 16) | BIT(id & 0xf);
+}
+
+/* lapic.c; the _locked ones run under a->lock. */
 bool lapic_guest_cpuid_has(struct vmx_vcpu *vcpu, u32 ecx_bit);
 void lapic_set_irr_locked(struct vmx_lapic *a, u8 vector, bool level);
 void lapic_update_ppr(struct vmx_lapic *a);
+int lapic_eoi_locked(struct vmx_lapic *a);	/* level vector or -1 */
+void lapic_icr_to_irq(struct vmx_vcpu *vcpu, u32 lo, u32 hi,
+		      struct vmx_apic_irq *irq);
 
 /* lapic_timer.c; the _locked ones run under a->lock. */
 void lapic_timer_init(struct vmx_lapic *a);

@@ -17,6 +17,8 @@
 
 /* As KVM's min_timer_period_us: a guest cannot storm the host. */
 #define LAPIC_MIN_PERIOD_NS	200000ULL
+/* Deadlines further out than this (days) wait this long: no overflow. */
+#define DEADLINE_MAX_CYCLES	BIT_ULL(52)
 
 u32 lapic_divide(u32 tdcr)
 {
@@ -123,7 +125,8 @@ void lapic_timer_set_deadline(struct vmx_lapic *a, u64 tsc)
 		now = rdtsc() + vcpu->tsc_offset;
 		/* A deadline in the past fires at once. */
 		if (tsc > now && tsc_khz)
-			ns = mul_u64_u32_div(tsc - now, NSEC_PER_MSEC, tsc_khz);
+			ns = mul_u64_u32_div(min(tsc - now, DEADLINE_MAX_CYCLES),
+					     NSEC_PER_MSEC, tsc_khz);
 		a->timer_armed = true;
 		hrtimer_start(&a->timer, ktime_add_ns(ktime_get(), ns),
 			      HRTIMER_MODE_ABS_HARD);
@@ -137,8 +140,6 @@ u64 lapic_timer_get_deadline(struct vmx_lapic *a)
 }
 
 /* ---- KVM_GET_LAPIC / KVM_SET_LAPIC ---- */
-
-#define ID_SHIFT	24
 
 static long get_lapic(struct vmx_vcpu *vcpu, void __user *argp)
 {
@@ -156,7 +157,7 @@ static long get_lapic(struct vmx_vcpu *vcpu, void __user *argp)
 	spin_unlock_irqrestore(&a->lock, flags);
 	/* Without KVM_CAP_X2APIC_API the ID is in xAPIC form, as on KVM. */
 	if (lapic_x2apic(vcpu))
-		*(u32 *)(s->regs + APIC_ID) <<= ID_SHIFT;
+		*(u32 *)(s->regs + APIC_ID) <<= ID_XAPIC_SHIFT;
 	if (copy_to_user(argp, s, sizeof(*s)))
 		r = -EFAULT;
 	kfree(s);
@@ -177,13 +178,12 @@ static long set_lapic(struct vmx_vcpu *vcpu, void __user *argp)
 	id = (u32 *)(s->regs + APIC_ID);
 	if (lapic_x2apic(vcpu)) {
 		/* The x2APIC ID is the vCPU's and cannot change. */
-		*id >>= ID_SHIFT;
+		*id >>= ID_XAPIC_SHIFT;
 		if (*id != vcpu->id) {
 			r = -EINVAL;
 			goto out;
 		}
-		*(u32 *)(s->regs + APIC_LDR) = ((*id >> 4) << 16) |
-					       BIT(*id & 0xf);
+		*(u32 *)(s->regs + APIC_LDR) = lapic_x2apic_ldr(*id);
 	}
 	lapic_timer_cancel(a);
 	spin_lock_irqsave(&a->lock, flags);
