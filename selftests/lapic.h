@@ -54,6 +54,14 @@
 #define VEC_SELF		0x70
 #define VEC_FIRST		0x50
 #define VEC_STUBS		48	/* 0x50 .. 0x7f, 16 bytes each */
+#define VEC_LOGICAL		0x74	/* flat logical to vCPUs 1-3 */
+#define VEC_LOGICAL_ONE		0x75	/* flat logical to vCPU 2 */
+#define VEC_LOWEST		0x76	/* lowest priority among 1 and 3 */
+#define VEC_SYNC		0x58	/* below the above: sent last */
+#define NMI_GPA			(GUEST_DATA_GPA + 0x100)	/* [id] */
+#define ICR_LOGICAL		0x800
+#define ICR_LOWEST		0x100
+#define ICR_NMI			0x400
 #define ICR_INIT_ASSERT		0x4500
 #define ICR_STARTUP		0x4600
 #define ICR_ALL_BUT_SELF	0xc0000

@@ -45,6 +45,11 @@ SNIPPET_LABEL(ipi_worker)
 	add	$STACKS_GPA, %rsp
 	mov	$SVR_ENABLE_SPURIOUS, %eax
 	apic_wr	APIC_REG_SVR
+	/* Flat logical ID: bit (24 + APIC ID). */
+	lea	24(%r14), %ecx
+	mov	$1, %eax
+	shl	%cl, %eax
+	apic_wr	0xd0				/* LDR */
 	movq	$1, ALIVE_GPA(, %r14, 8)
 	sti
 	mov	$1, %rax
@@ -110,12 +115,62 @@ SNIPPET_LABEL(ipi_worker)
 	wait_eq	DONE_GPA + 8, %rax
 	wait_eq	DONE_GPA + 16, %rax
 	wait_eq	DONE_GPA + 24, %rax
+	call	logical_phase
 	movq	$1, FINISH_GPA
 	out	%al, $PORT_DONE
 	jmp	.
 8:	wait_eq	FINISH_GPA, %rax
 	out	%al, $PORT_AP_DONE
 	jmp	.
+
+/* Wait until CNT[\id][\vec] == 1. */
+.macro wait_cnt id, vec
+	mov	$1, %rax
+	wait_eq	(CNT_GPA + \id * CNT_STRIDE + (\vec - VEC_FIRST) * 8), %rax
+.endm
+
+.macro send dest, icr
+	mov	$(\dest << 24), %eax
+	apic_wr	APIC_REG_ICR2
+	mov	$(\icr), %eax
+	apic_wr	APIC_REG_ICR
+.endm
+
+	/* BSP, APs idle: logical, lowest priority and NMI IPIs. */
+logical_phase:
+	send	0x0e, (ICR_LOGICAL | VEC_LOGICAL)
+	wait_cnt 1, VEC_LOGICAL
+	wait_cnt 2, VEC_LOGICAL
+	wait_cnt 3, VEC_LOGICAL
+	send	0x04, (ICR_LOGICAL | VEC_LOGICAL_ONE)
+	wait_cnt 2, VEC_LOGICAL_ONE
+	send	0x0a, (ICR_LOGICAL | ICR_LOWEST | VEC_LOWEST)
+9:	pause
+	mov	CNT_GPA + 1 * CNT_STRIDE + (VEC_LOWEST - VEC_FIRST) * 8, %rax
+	add	CNT_GPA + 3 * CNT_STRIDE + (VEC_LOWEST - VEC_FIRST) * 8, %rax
+	jz	9b
+	send	3, (ICR_NMI)
+	mov	$1, %rax
+	wait_eq	(NMI_GPA + 3 * 8), %rax
+	/* A lower vector last: anything sent before it was taken first. */
+	send	1, (VEC_SYNC)
+	wait_cnt 1, VEC_SYNC
+	send	2, (VEC_SYNC)
+	wait_cnt 2, VEC_SYNC
+	send	3, (VEC_SYNC)
+	wait_cnt 3, VEC_SYNC
+	ret
+
+SNIPPET_LABEL(ipi_nmi)
+	push	%rax
+	push	%rsi
+	mov	$APIC_MMIO_GPA, %esi
+	mov	APIC_REG_ID(%rsi), %eax
+	shr	$24, %eax
+	lock incq NMI_GPA(, %rax, 8)
+	pop	%rsi
+	pop	%rax
+	iretq
 
 	/* One 16-byte stub per vector from VEC_FIRST: %eax = vector. */
 	.balign	16

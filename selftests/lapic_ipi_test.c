@@ -4,7 +4,8 @@
  * vCPU: the BSP starts the APs with INIT + SIPI (they report
  * UNINITIALIZED, then INIT_RECEIVED in KVM_GET_MP_STATE), every AP
  * reaches long mode, then fixed, all-but-self and self IPIs arrive
- * exactly as often as they were sent.  Also KVM_GET/SET_LAPIC.
+ * exactly as often as they were sent; flat logical, lowest-priority and
+ * NMI IPIs reach only their targets.  Also KVM_GET/SET_LAPIC.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ SNIPPET(ipi);
 SNIPPET(ipi_tramp);
 SNIPPET_LABEL(ipi_stubs);
 SNIPPET_LABEL(ipi_spurious);
+SNIPPET_LABEL(ipi_nmi);
 
 #define LAPIC_REG(s, off)	(*(uint32_t *)((s)->regs + (off)))
 #define LAPIC_VERSION		0x50014
@@ -77,6 +79,7 @@ static void setup(void)
 	for (v = 0; v < VEC_STUBS; v++)
 		guest_set_idt_gate(cpus[0], VEC_FIRST + v,
 				   SNIPPET_GPA(ipi, ipi_stubs) + v * 16);
+	guest_set_idt_gate(cpus[0], 2, SNIPPET_GPA(ipi, ipi_nmi));
 	guest_set_idt_gate(cpus[0], SPURIOUS_VECTOR,
 			   SNIPPET_GPA(ipi, ipi_spurious));
 	vcpu_get_regs(cpus[0], &regs);
@@ -136,6 +139,27 @@ static void test_storm(void)
 	}
 }
 
+static uint64_t cnt(int id, int vec)
+{
+	return mem64(CNT_GPA + id * CNT_STRIDE + (vec - VEC_FIRST) * 8);
+}
+
+static void test_logical(void)
+{
+	int i;
+
+	for (i = 0; i < IPI_NCPUS; i++) {
+		/* Flat mask 0x0e, then 0x04 alone. */
+		CHECK_EQ(cnt(i, VEC_LOGICAL), i != 0);
+		CHECK_EQ(cnt(i, VEC_LOGICAL_ONE), i == 2);
+		CHECK_EQ(cnt(i, VEC_SYNC), i != 0);
+		CHECK_EQ(mem64(NMI_GPA + i * 8), i == 3);
+	}
+	/* Lowest priority among mask 0x0a: exactly one of vCPUs 1 and 3. */
+	CHECK_EQ(cnt(0, VEC_LOWEST) + cnt(2, VEC_LOWEST), 0);
+	CHECK_EQ(cnt(1, VEC_LOWEST) + cnt(3, VEC_LOWEST), 1);
+}
+
 static void test_lapic_state(void)
 {
 	struct kvm_lapic_state s;
@@ -178,6 +202,8 @@ static const struct tap_case cases[] = {
 	{ "INIT to all-but-self: APs report INIT_RECEIVED", test_init },
 	{ "SIPI starts every AP; fixed, broadcast and self IPIs counted "
 	  "exactly", test_storm },
+	{ "flat logical, lowest-priority and NMI IPIs reach their targets",
+	  test_logical },
 	{ "KVM_GET_LAPIC IDs and version; KVM_SET_LAPIC TPR is CR8",
 	  test_lapic_state },
 	{ "KVM_GET/SET_LAPIC without an irqchip fail", test_no_irqchip },

@@ -83,7 +83,12 @@ static void periodic(int x2apic)
 		/* One more may land before the guest stops the timer. */
 		CHECK(io_u32(vcpu) >= PERIOD_TICKS &&
 		      io_u32(vcpu) <= PERIOD_TICKS + 1);
-		CHECK(dt > want * 0.5 && dt < want * 1.5);
+		/*
+		 * Never faster than programmed; slower only as far as a
+		 * loaded emulator host delays the timer and a tick that
+		 * finds the last one still pending is lost (on KVM too).
+		 */
+		CHECK(dt > want * 0.5 && dt < want * 3);
 	}
 	guest_destroy(vcpu);
 }
