@@ -81,6 +81,7 @@ static struct vmx_vcpu *vcpu_alloc(struct vmx_vm *vm, u32 id)
 	vcpu->vm = vm;
 	vcpu->id = id;
 	vcpu->last_cpu = -1;
+	vcpu->clock_cpu = -1;
 	vcpu->tlb_gen = -1;
 	mutex_init(&vcpu->mutex);
 	preempt_notifier_init(&vcpu->pn, &vmx_preempt_ops);
@@ -285,6 +286,7 @@ static struct vmx_vcpu *pn_to_vcpu(struct preempt_notifier *pn)
 static void vmx_sched_in(struct preempt_notifier *pn, int cpu)
 {
 	vmx_ops->vcpu_load(pn_to_vcpu(pn), cpu);
+	vmx_kvmclock_load(pn_to_vcpu(pn), cpu);
 }
 
 static void vmx_sched_out(struct preempt_notifier *pn, struct task_struct *next)
@@ -305,6 +307,7 @@ void vmx_vcpu_load(struct vmx_vcpu *vcpu)
 
 	preempt_notifier_register(&vcpu->pn);
 	vmx_ops->vcpu_load(vcpu, cpu);
+	vmx_kvmclock_load(vcpu, cpu);
 	put_cpu();
 }
 
