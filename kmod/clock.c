@@ -92,10 +92,13 @@ static u64 kvmclock_at(struct vmx_vm *vm, const struct clock_sample *s,
 	u64 ns;
 
 	spin_lock(&vm->clock_lock);
-	if (stable)
+	/* @s may predate a reference point set meanwhile on another CPU. */
+	if (!stable)
+		ns = s->boot_ns + vm->kvmclock_offset;
+	else if ((s64)(s->tsc - vm->clock_ref_tsc) >= 0)
 		ns = vm->clock_ref_ns + tsc_to_ns(s->tsc - vm->clock_ref_tsc);
 	else
-		ns = s->boot_ns + vm->kvmclock_offset;
+		ns = vm->clock_ref_ns - tsc_to_ns(vm->clock_ref_tsc - s->tsc);
 	spin_unlock(&vm->clock_lock);
 	return ns;
 }

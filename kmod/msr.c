@@ -174,6 +174,8 @@ static int msr_set(struct vmx_vcpu *vcpu, u32 index, u64 data, bool host)
 	switch (index) {
 	case MSR_IA32_TSC:
 		vcpu->tsc_offset = data - rdtsc();
+		/* The kvmclock page speaks of the guest's TSC. */
+		vmx_make_request(vcpu, VMX_REQ_CLOCK_UPDATE);
 		return 0;
 	case MSR_TSC_AUX:
 		if (data >> 32)
