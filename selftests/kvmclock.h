@@ -11,6 +11,7 @@
 #define KC_WALL_GPA		(GUEST_DATA_GPA + 0x40)
 #define KC_PVTI_GPA		(GUEST_DATA_GPA + 0x100)
 #define KC_PVTI2_GPA		(GUEST_DATA_GPA + 0x200)
+#define KC_PVTI3_GPA		(GUEST_DATA_GPA + 0x300)	/* vCPU 1 */
 /* Snapshots: 32 bytes of pvclock_vcpu_time_info, then the guest TSC. */
 #define KC_SNAP_A		(GUEST_DATA_GPA + 0x400)
 #define KC_SNAP_B		(GUEST_DATA_GPA + 0x440)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kvmclock: enable the time page at KC_PVTI_GPA and the wall clock,
- * snapshot the page (read through R15) with the TSC, spin RSI TSC cycles,
- * snapshot again and exit; then snapshot into KC_SNAP_C and exit, forever.
+ * kvmclock: write R14 (page address | enable) to the system time MSR and
+ * enable the wall clock, snapshot the page (read through R15) with the
+ * TSC, spin RSI TSC cycles, snapshot again and exit; then snapshot into
+ * KC_SNAP_C and exit, forever.
  */
 #include "snippet.h"
 #include "kvmclock.h"
@@ -24,9 +25,8 @@
 
 SNIPPET_BEGIN(kc_main)
 	.code64
-	mov	$KC_PVTI_GPA, %r15
 	mov	$MSR_KVM_SYSTEM_TIME_NEW, %ecx
-	mov	$KC_PVTI_GPA | 1, %eax
+	mov	%r14d, %eax
 	xor	%edx, %edx
 	wrmsr
 	mov	$MSR_KVM_WALL_CLOCK_NEW, %ecx

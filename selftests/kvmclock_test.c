@@ -50,9 +50,9 @@ struct wall_clock {
 	uint32_t nsec;
 } __attribute__((packed));
 
-static struct vcpu *vcpu;
+static struct vcpu *vcpu, *vcpu1;
 static int tsc_khz;
-static uint64_t clock_before, clock_after;
+static uint64_t clock_after, guest_tb;
 
 static uint64_t pvti_ns(const struct pvti *p)
 {
@@ -189,21 +189,37 @@ static void test_tsc_khz(void)
 	CHECK_EQ(ioctl(vcpu->fd, KVM_GET_TSC_KHZ, 0), tsc_khz);
 }
 
+static void start_regs(struct vcpu *v, uint64_t page)
+{
+	struct kvm_regs regs;
+
+	vcpu_get_regs(v, &regs);
+	regs.rsi = (uint64_t)tsc_khz * SPIN_MS;
+	regs.r14 = page | 1;
+	regs.r15 = page;
+	vcpu_set_regs(v, &regs);
+}
+
 static void test_guest_reads(void)
 {
 	struct kvm_clock_data c0, c1;
 	struct kvm_regs regs;
+	struct kvm_sregs sregs;
 	struct pvti a, b;
 	uint64_t ta, tb, spin_ns = SPIN_MS * MSEC;
 
+	/* vCPU 1 starts like vCPU 0, with its own page. */
 	vcpu_get_regs(vcpu, &regs);
-	regs.rsi = (uint64_t)tsc_khz * SPIN_MS;
-	vcpu_set_regs(vcpu, &regs);
+	vcpu_get_sregs(vcpu, &sregs);
+	vcpu1 = vcpu_create(vcpu->vm, 1);
+	vcpu_set_sregs(vcpu1, &sregs);
+	vcpu_set_regs(vcpu1, &regs);
+	start_regs(vcpu1, KC_PVTI3_GPA);
+	start_regs(vcpu, KC_PVTI_GPA);
 	c0 = get_clock();
 	if (!RUN_EXPECT_IO(vcpu, KVM_EXIT_IO_OUT, 1, PORT_KC_TWO, 1))
 		return;
 	c1 = get_clock();
-	clock_before = c0.clock;
 	clock_after = c1.clock;
 	a = snap(KC_SNAP_A);
 	b = snap(KC_SNAP_B);
@@ -223,6 +239,33 @@ static void test_guest_reads(void)
 	/* The page claims a stable TSC exactly when KVM_GET_CLOCK does. */
 	CHECK_EQ(!!(b.flags & PVCLOCK_TSC_STABLE),
 		 !!(c1.flags & KVM_CLOCK_TSC_STABLE));
+	guest_tb = tb;
+}
+
+/* vCPU 1 reads its own page after vCPU 0: the clock went on from there. */
+static void test_second_vcpu(void)
+{
+	struct kvm_clock_data c;
+	struct pvti a, b;
+	uint64_t ta, tb;
+
+	if (!RUN_EXPECT_IO(vcpu1, KVM_EXIT_IO_OUT, 1, PORT_KC_TWO, 1))
+		return;
+	c = get_clock();
+	a = snap(KC_SNAP_A);
+	b = snap(KC_SNAP_B);
+	if (!page_sane(&a) || !page_sane(&b))
+		return;
+	ta = pvti_ns(&a);
+	tb = pvti_ns(&b);
+	tap_diag("vCPU 1: guest %llu .. %llu, host after %llu",
+		 (unsigned long long)ta, (unsigned long long)tb,
+		 (unsigned long long)c.clock);
+	CHECK(ta + tolerance(0) >= guest_tb);
+	CHECK(tb <= c.clock + tolerance(c.clock - clock_after));
+	CHECK_EQ(vcpu_get_msr(vcpu1, MSR_KVM_SYSTEM_TIME_NEW), KC_PVTI3_GPA | 1);
+	clock_after = c.clock;
+	vcpu_free(vcpu1);
 }
 
 static void test_msrs(void)
@@ -325,6 +368,7 @@ static const struct tap_case cases[] = {
 	{ "KVM_GET/SET_TSC_KHZ: the host rate", test_tsc_khz },
 	{ "the guest's time page: sane, moving with TSC and host clock",
 	  test_guest_reads },
+	{ "a second vCPU's page continues the same clock", test_second_vcpu },
 	{ "kvmclock MSRs round-trip through KVM_GET/SET_MSRS", test_msrs },
 	{ "wall clock: real time of kvmclock zero", test_wall_clock },
 	{ "KVM_SET_CLOCK: KVM_GET_CLOCK and the guest follow",
