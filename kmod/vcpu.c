@@ -255,6 +255,14 @@ static int vcpu_run_loop(struct vmx_vcpu *vcpu)
 			preempt_enable();
 			continue;
 		}
+		/*
+		 * A context switch or kernel FPU use since the swap left the
+		 * guest's FPU state in memory and someone else's in the
+		 * registers: load the guest's before it runs, or it would see
+		 * (and its exit would drop) the wrong state.
+		 */
+		if (test_thread_flag(TIF_NEED_FPU_LOAD))
+			switch_fpu_return();
 		clear_bit(VMX_REQ_EVENT, &vcpu->requests);
 		vmx_inject_pending(vcpu);
 		gen = atomic64_read(&vm->tlb_gen);

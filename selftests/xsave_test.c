@@ -7,6 +7,8 @@
  * XSETBV rules.  YMM only where the CPU offers AVX.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +22,7 @@
 #include "xsave.h"
 
 SNIPPET(xs_main);
+SNIPPET(xs_spin);
 
 #define CR4_OSFXSR		(1ull << 9)
 #define CR4_OSXMMEXCPT		(1ull << 10)
@@ -39,6 +42,7 @@ SNIPPET(xs_main);
 #define XS_OFF_YMM_HI		576	/* CPUID.0xd.2 EBX on every AVX CPU */
 #define FCW_INIT		0x37f
 #define MXCSR_INIT		0x1f80
+#define SPIN_MS			300
 
 struct xs_guest {
 	struct vcpu *v;
@@ -88,12 +92,13 @@ static void fill(struct xs_guest *g, uint8_t seed)
 }
 
 /* Guest with SSE (and AVX) enabled, its load area holding g->regs. */
-static void xs_create(struct xs_guest *g, uint8_t seed)
+static void xs_create_code(struct xs_guest *g, uint8_t seed,
+			   const void *code, size_t len)
 {
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 
-	g->v = guest_create(GUEST_LONG_MODE, SNIPPET_CODE(xs_main));
+	g->v = guest_create(GUEST_LONG_MODE, code, len);
 	if (ioctl(g->v->fd, KVM_SET_CPUID2, supported))
 		tap_bail("KVM_SET_CPUID2: %s", strerror(errno));
 	vcpu_get_sregs(g->v, &sregs);
@@ -113,6 +118,11 @@ static void xs_create(struct xs_guest *g, uint8_t seed)
 	vcpu_set_regs(g->v, &regs);
 	fill(g, seed);
 	memcpy(guest_mem(g->v, XS_LOAD_GPA), g->regs, sizeof(g->regs));
+}
+
+static void xs_create(struct xs_guest *g, uint8_t seed)
+{
+	xs_create_code(g, seed, SNIPPET_CODE(xs_main));
 }
 
 static int reg_bytes(void)
@@ -372,6 +382,72 @@ static void test_xcrs(void)
 	guest_destroy(b.v);
 }
 
+static volatile int scribble_stop, scribble_leak;
+
+/* Keep the CPU busy with other vector values; they must stay ours. */
+static void *scribbler(void *arg)
+{
+	uint8_t mine[16], seen[16];
+
+	(void)arg;
+	memset(mine, 0x5a, sizeof(mine));
+	while (!scribble_stop) {
+		asm volatile("movdqu %0, %%xmm0\n\t"
+			     "movdqu %0, %%xmm7\n\t"
+			     "movdqu %0, %%xmm15"
+			     : : "m"(mine) : "xmm0", "xmm7", "xmm15");
+		for (int i = 0; i < 10000; i++)
+			asm volatile("pause");
+		asm volatile("por %%xmm15, %%xmm7\n\t"
+			     "por %%xmm7, %%xmm0\n\t"
+			     "movdqu %%xmm0, %0"
+			     : "=m"(seen) : : "xmm0", "xmm7");
+		if (memcmp(seen, mine, sizeof(seen)))
+			scribble_leak = 1;
+	}
+	return NULL;
+}
+
+static void pin_to_cpu0(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
+ * The guest spins while another thread of ours wants the same CPU: the
+ * run loop gets preempted, and the guest must come back to its own
+ * registers, never the other thread's (nor leave it the guest's).
+ */
+static void test_context_switch(void)
+{
+	struct xs_guest g;
+	struct kvm_regs regs;
+	pthread_t t;
+	int khz;
+
+	xs_create_code(&g, 0x30, SNIPPET_CODE(xs_spin));
+	khz = ioctl(g.v->fd, KVM_GET_TSC_KHZ, 0);
+	if (!CHECK(khz > 0))
+		goto out;
+	vcpu_get_regs(g.v, &regs);
+	regs.rsi = (uint64_t)khz * SPIN_MS;
+	vcpu_set_regs(g.v, &regs);
+	pin_to_cpu0();
+	scribble_stop = 0;
+	if (pthread_create(&t, NULL, scribbler, NULL))
+		tap_bail("pthread_create");
+	run_store(&g);
+	scribble_stop = 1;
+	pthread_join(t, NULL);
+	CHECK_EQ(scribble_leak, 0);
+out:
+	guest_destroy(g.v);
+}
+
 static const struct tap_case cases[] = {
 	{ "KVM_CAP_XSAVE, XCRS, XSAVE2", test_caps },
 	{ "a new vCPU: FCW, MXCSR, XCR0 at their reset values",
@@ -387,6 +463,8 @@ static const struct tap_case cases[] = {
 	  test_set_xsave_errors },
 	{ "KVM_SET_XCRS: XSETBV rules, flags, count -> EINVAL",
 	  test_xcrs },
+	{ "a guest preempted by another thread keeps its registers",
+	  test_context_switch },
 };
 
 int main(void)
