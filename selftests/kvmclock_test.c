@@ -8,6 +8,7 @@
  * in KVM_GET_SUPPORTED_CPUID where Linux looks for it.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -339,6 +340,43 @@ static void test_set_clock_realtime(void)
 	CHECK(g.clock < target + NSEC + 500 * MSEC);
 }
 
+static bool pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return !sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* Without a stable TSC a page is only good on the CPU it was made on. */
+static void test_cpu_move(void)
+{
+	const struct pvti *page = guest_mem(vcpu, KC_PVTI_GPA);
+	uint32_t before;
+	struct pvti c;
+
+	if (!pin_to(0) ||
+	    !RUN_EXPECT_IO(vcpu, KVM_EXIT_IO_OUT, 1, PORT_KC_SNAP, 1))
+		return;
+	if (page->flags & PVCLOCK_TSC_STABLE) {
+		tap_case_skip("stable TSC: one page is good on every CPU");
+		return;
+	}
+	before = page->version;
+	if (!pin_to(1)) {
+		tap_case_skip("no second CPU");
+		return;
+	}
+	if (!RUN_EXPECT_IO(vcpu, KVM_EXIT_IO_OUT, 1, PORT_KC_SNAP, 1))
+		return;
+	c = snap(KC_SNAP_C);
+	tap_diag("version %u before the move, %u after", before, c.version);
+	CHECK(c.version > before);
+	page_sane(&c);
+	pin_to(0);
+}
+
 static void test_host_msr_write(void)
 {
 	struct kvm_regs regs;
@@ -375,6 +413,8 @@ static const struct tap_case cases[] = {
 	  test_set_clock },
 	{ "KVM_SET_CLOCK with KVM_CLOCK_REALTIME adds the time since",
 	  test_set_clock_realtime },
+	{ "time page redone when the vCPU moves to another CPU",
+	  test_cpu_move },
 	{ "time page enabled by KVM_SET_MSRS is written", test_host_msr_write },
 };
 
