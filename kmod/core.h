@@ -106,7 +106,12 @@ struct vmx_vm {
 	struct vmx_eventfds *eventfds;
 
 	/* Guest time (clock.c). */
-	s64 kvmclock_offset;
+	s64 kvmclock_offset;		/* kvmclock = boot-time ns + this */
+	spinlock_t clock_lock;		/* the reference point below */
+	u64 clock_ref_tsc;		/* host TSC at the reference point */
+	u64 clock_ref_ns;		/* kvmclock at clock_ref_tsc */
+	u64 wall_clock_msr;		/* MSR_KVM_WALL_CLOCK_NEW value */
+	u32 tsc_khz;			/* KVM_SET_TSC_KHZ on the VM, 0 host */
 
 	/* Dirty logging (dirtylog.c). */
 	bool manual_dirty_protect;
@@ -200,6 +205,9 @@ struct vmx_vcpu {
 
 	/* Guest time (clock.c). */
 	u64 kvmclock_msr;		/* MSR_KVM_SYSTEM_TIME_NEW value */
+	u32 pvclock_version;		/* of the guest's time info */
+	u32 tsc_khz;			/* KVM_SET_TSC_KHZ, 0 = VM default */
+	int clock_cpu;			/* CPU the time info was made on */
 };
 
 /* events.c */
@@ -224,6 +232,10 @@ long vmx_state_check_extension(long cap);
 int vmx_clock_msr(struct vmx_vcpu *vcpu, u32 index, u64 *data, bool write,
 		  bool host);
 void vmx_kvmclock_update(struct vmx_vcpu *vcpu);
+void vmx_kvmclock_load(struct vmx_vcpu *vcpu, int cpu);
+void vmx_clock_vm_init(struct vmx_vm *vm);
+long vmx_clock_vcpu_ioctl(struct vmx_vcpu *vcpu, unsigned int ioctl,
+			  unsigned long arg);
 long vmx_clock_vm_ioctl(struct vmx_vm *vm, unsigned int ioctl,
 			unsigned long arg);
 long vmx_clock_check_extension(long cap);
