@@ -196,7 +196,7 @@ static int clear_dirty_log(struct vmx_vm *vm, struct kvm_clear_dirty_log *log)
 	n = bitmap_bytes(log->num_pages);
 	if (!n)
 		return 0;
-	buf = memdup_user(log->dirty_bitmap, n);
+	buf = vmemdup_user(log->dirty_bitmap, n);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 
@@ -221,7 +221,7 @@ static int clear_dirty_log(struct vmx_vm *vm, struct kvm_clear_dirty_log *log)
 	spin_unlock(&vm->mmu_lock);
 	if (flush)
 		vmx_flush_remote_tlbs(vm);
-	kfree(buf);
+	kvfree(buf);
 	return 0;
 }
 

@@ -27,6 +27,12 @@ SNIPPET(dl_worker);
 #define BIG_PAGES	70		/* a partial last bitmap word */
 #define RO_SLOT		4
 #define RO_GPA		0x3000000ull
+#define EXTRA_SLOT	6
+#define EXTRA_GPA	0x5000000ull	/* a 2 MiB page never touched */
+#define SLOT0_WORDS	(GUEST_MEM_SIZE / PAGE / 64)
+/* Bits of pages GUEST_PML4_GPA up to the last page directory. */
+#define PAGE_TABLE_PAGES	(BIT(GUEST_PD_GPA / PAGE + 4) -		\
+				 BIT(GUEST_PML4_GPA / PAGE))
 #define INS_PORT	0x84
 #define INS_VALUE	0xc0ffee11u
 #define STORE_VALUE	0x5a5a5a5au
@@ -219,6 +225,40 @@ static void test_move(void)
 	CHECK_EQ(mem32(log_mem, 21 * PAGE), STORE_VALUE);
 }
 
+/* The guest's page-table walk sets A/D bits: a write like any other. */
+static void test_page_tables(void)
+{
+	uint8_t *extra = anon(PAGE);
+	uint64_t bm[SLOT0_WORDS];
+	unsigned int i;
+
+	if (!CHECK_SUCCESS(vm_set_region(vm, 0, KVM_MEM_LOG_DIRTY_PAGES, 0,
+					 GUEST_MEM_SIZE, vm_hva(vm, 0))) ||
+	    !CHECK_SUCCESS(vm_set_region(vm, EXTRA_SLOT, 0, EXTRA_GPA, PAGE,
+					 extra)))
+		return;
+	if (!RUN_CMDS(EXTRA_GPA + OP_STORE))
+		return;
+	CHECK_EQ(mem32(extra, 0), STORE_VALUE);
+	if (CHECK_SUCCESS(get_log(0, bm))) {
+		/*
+		 * The page directory holding the new PDE's A and D bits; the
+		 * other page-table pages may count too (AMD's nested paging
+		 * treats every guest page-table access as a write), nothing
+		 * else is written.
+		 */
+		tap_diag("slot 0 log: %#llx", (unsigned long long)bm[0]);
+		CHECK(bm[0] & BIT(GUEST_PD_GPA / PAGE));
+		CHECK_EQ(bm[0] & ~PAGE_TABLE_PAGES, 0);
+		for (i = 1; i < SLOT0_WORDS; i++)
+			CHECK_EQ(bm[i], 0);
+	}
+	CHECK_SUCCESS(vm_set_region(vm, 0, 0, 0, GUEST_MEM_SIZE,
+				    vm_hva(vm, 0)));
+	CHECK_SUCCESS(vm_set_region(vm, EXTRA_SLOT, 0, EXTRA_GPA, 0, extra));
+	munmap(extra, PAGE);
+}
+
 static void test_readonly(void)
 {
 	uint64_t bm = 0xdeadbeef;
@@ -391,6 +431,7 @@ static const struct tap_case cases[] = {
 	{ "logging off -> ENOENT; on again write-protects mapped pages",
 	  test_off_on },
 	{ "a moved slot keeps its log", test_move },
+	{ "guest page-table A/D updates are logged", test_page_tables },
 	{ "read-only logged slot: writes are MMIO, log stays empty",
 	  test_readonly },
 	{ "GET_DIRTY_LOG errnos", test_get_errnos },
