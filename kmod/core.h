@@ -62,6 +62,10 @@ struct vmx_memslot {
 	unsigned long uaddr;
 	/* Pinned backing pages, filled on nested page faults (mmu_lock). */
 	struct page **pages;
+	/* KVM_MEM_LOG_DIRTY_PAGES: one bit per page, KVM's layout.  Set and
+	 * cleared under mmu_lock and slots_lock, read under either or SRCU.
+	 */
+	unsigned long *dirty_bitmap;
 };
 
 struct vmx_memslots {
@@ -113,8 +117,10 @@ struct vmx_vm {
 	u64 wall_clock_msr;		/* MSR_KVM_WALL_CLOCK_NEW value */
 	u32 tsc_khz;			/* KVM_SET_TSC_KHZ on the VM, 0 host */
 
-	/* Dirty logging (dirtylog.c). */
-	bool manual_dirty_protect;
+	/* Dirty logging (dirtylog.c): KVM_DIRTY_LOG_* enabled through
+	 * KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 (slots_lock).
+	 */
+	u64 dirty_log_manual;
 };
 
 static inline bool vmx_irqchip_in_kernel(struct vmx_vm *vm)
@@ -244,6 +250,12 @@ long vmx_clock_check_extension(long cap);
 long vmx_dirtylog_vm_ioctl(struct vmx_vm *vm, unsigned int ioctl,
 			   unsigned long arg);
 long vmx_dirtylog_check_extension(long cap);
+int vmx_dirtylog_slot_init(struct vmx_vm *vm, struct vmx_memslot *new,
+			   struct vmx_memslot *old);
+int vmx_dirtylog_set_flags(struct vmx_vm *vm, struct vmx_memslot *slot,
+			   u32 flags);
+void vmx_mark_slot_dirty(struct vmx_memslot *slot, u64 gfn);
+void vmx_mark_page_dirty(struct vmx_vm *vm, u64 gfn);
 
 /* main.c */
 int vmx_hw_get(void);
@@ -272,6 +284,9 @@ void vmx_npt_free(struct vmx_vm *vm);
 int vmx_npt_map(struct vmx_vm *vm, struct vmx_memslot *slot, u64 gfn,
 		bool write);
 void vmx_npt_zap_slot(struct vmx_vm *vm, struct vmx_memslot *slot);
+void vmx_npt_write_protect(struct vmx_vm *vm, struct vmx_memslot *slot,
+			   u64 first, unsigned long mask);
+void vmx_npt_write_protect_slot(struct vmx_vm *vm, struct vmx_memslot *slot);
 void vmx_flush_remote_tlbs(struct vmx_vm *vm);
 
 /* vcpu.c */
