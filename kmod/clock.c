@@ -119,6 +119,8 @@ void vmx_clock_vm_init(struct vmx_vm *vm)
 	struct clock_sample s;
 
 	spin_lock_init(&vm->clock_lock);
+	/* All vCPUs' TSCs start in step, so SMP guests trust the TSC. */
+	vm->tsc_base = rdtsc();
 	clock_sample(&s);
 	kvmclock_set(vm, &s, 0);	/* a new VM's clock starts at zero */
 }

@@ -116,6 +116,7 @@ struct vmx_vm {
 	u64 clock_ref_ns;		/* kvmclock at clock_ref_tsc */
 	u64 wall_clock_msr;		/* MSR_KVM_WALL_CLOCK_NEW value */
 	u32 tsc_khz;			/* KVM_SET_TSC_KHZ on the VM, 0 host */
+	u64 tsc_base;			/* host TSC where guest TSCs read 0 */
 
 	/* Dirty logging (dirtylog.c): KVM_DIRTY_LOG_* enabled through
 	 * KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 (slots_lock).

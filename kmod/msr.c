@@ -32,8 +32,8 @@ void vmx_msr_reset(struct vmx_vcpu *vcpu)
 			  (vcpu->id == 0 ? MSR_IA32_APICBASE_BSP : 0);
 	vcpu->misc_enable = MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL |
 			    MSR_IA32_MISC_ENABLE_BTS_UNAVAIL;
-	/* The guest's TSC starts at zero, as on KVM. */
-	vcpu->tsc_offset = -rdtsc();
+	/* The guest's TSCs count from zero at VM creation, in step. */
+	vcpu->tsc_offset = -vcpu->vm->tsc_base;
 }
 
 static u64 *mtrr_slot(struct vmx_vcpu *vcpu, u32 index)
