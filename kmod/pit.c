@@ -67,6 +67,7 @@ struct vmx_pit {
 	struct vmx_irq_ack_notifier ack;
 	struct vmx_io_device dev, speaker;
 	bool has_speaker;
+	bool has_ack;			/* ->ack registered */
 };
 
 static u64 pit_ticks(const struct kvm_pit_channel_state *c)
@@ -417,9 +418,6 @@ static int create_pit(struct vmx_vm *vm, u32 flags)
 	r = -EEXIST;
 	if (vm->pit)
 		goto out;
-	r = -ENOENT;	/* as KVM: the PIT feeds the in-kernel PIC */
-	if (!vmx_irqchip_in_kernel(vm))
-		goto out;
 	r = -ENOMEM;
 	pit = kzalloc(sizeof(*pit), GFP_KERNEL_ACCOUNT);
 	if (!pit)
@@ -443,9 +441,15 @@ static int create_pit(struct vmx_vm *vm, u32 flags)
 		if (r)
 			goto unregister;
 	}
+	/*
+	 * KVM takes a PIT without an irqchip too: its ticks then go nowhere,
+	 * and without the EOIs coalesced ticks are not replayed.
+	 */
 	pit->ack.gsi = PIT_GSI;
 	pit->ack.acked = pit_acked;
-	vmx_register_irq_ack_notifier(vm, &pit->ack);
+	pit->has_ack = vmx_irqchip_in_kernel(vm);
+	if (pit->has_ack)
+		vmx_register_irq_ack_notifier(vm, &pit->ack);
 	smp_store_release(&vm->pit, pit);	/* for the lockless ioctls */
 	goto out;
 
@@ -465,7 +469,8 @@ void vmx_pit_free(struct vmx_vm *vm)
 	if (!pit)
 		return;
 	pit_unregister(vm, pit);
-	vmx_unregister_irq_ack_notifier(vm, &pit->ack);
+	if (pit->has_ack)
+		vmx_unregister_irq_ack_notifier(vm, &pit->ack);
 	hrtimer_cancel(&pit->timer);
 	kfree(pit);
 	vm->pit = NULL;
@@ -479,14 +484,10 @@ static void pit_set_state(struct vmx_pit *pit, const struct kvm_pit_state2 *s)
 	spin_lock_irqsave(&pit->lock, flags);
 	memcpy(pit->s.channels, s->channels, sizeof(pit->s.channels));
 	pit->s.flags = s->flags & PIT_STATE_FLAGS;
-	for (i = 0; i < PIT_CHANNELS; i++) {
-		struct kvm_pit_channel_state *c = &pit->s.channels[i];
-
-		/* Counters divide by the count: keep it 1..0x10000. */
-		if (!c->count || c->count > PIT_MAX_COUNT)
-			c->count = PIT_MAX_COUNT;
-	}
-	pit_load(pit, 0, pit->s.channels[0].count);
+	/* As KVM: every count restarts now (and 0 stands for 0x10000). */
+	for (i = 0; i < PIT_CHANNELS; i++)
+		pit_load(pit, i, min_t(u32, pit->s.channels[i].count,
+				       PIT_MAX_COUNT));
 	spin_unlock_irqrestore(&pit->lock, flags);
 }
 
