@@ -256,8 +256,8 @@ void vmx_register_irq_ack_notifier(struct vmx_vm *vm,
 	struct vmx_irqchip *chip = vm_chip(vm);
 	unsigned long flags;
 
-	if (WARN_ON_ONCE(!chip))
-		return;
+	if (!chip)
+		return;		/* nothing would ever acknowledge */
 	spin_lock_irqsave(&chip->ack_lock, flags);
 	hlist_add_head_rcu(&n->link, &chip->ack_list);
 	spin_unlock_irqrestore(&chip->ack_lock, flags);
@@ -270,7 +270,7 @@ void vmx_unregister_irq_ack_notifier(struct vmx_vm *vm,
 	struct vmx_irqchip *chip = vm_chip(vm);
 	unsigned long flags;
 
-	if (WARN_ON_ONCE(!chip))
+	if (!chip)
 		return;
 	spin_lock_irqsave(&chip->ack_lock, flags);
 	hlist_del_init_rcu(&n->link);
