@@ -338,20 +338,17 @@ static int set_mp_state(struct vmx_vcpu *vcpu, void __user *argp)
 
 	if (copy_from_user(&mp, argp, sizeof(mp)))
 		return -EFAULT;
+	/* As KVM: without an in-kernel APIC a vCPU is always runnable. */
+	if (!vcpu->apic && mp.mp_state != KVM_MP_STATE_RUNNABLE)
+		return -EINVAL;
 	switch (mp.mp_state) {
 	case KVM_MP_STATE_RUNNABLE:
 	case KVM_MP_STATE_HALTED:
-		break;
 	case KVM_MP_STATE_UNINITIALIZED:
 	case KVM_MP_STATE_INIT_RECEIVED:
-		/* Only an in-kernel APIC can ever bring such a vCPU up. */
-		if (!vcpu->apic)
-			return -EINVAL;
 		break;
 	case KVM_MP_STATE_SIPI_RECEIVED:
 		/* KVM's compatibility path: take the SIPI now. */
-		if (!vcpu->apic)
-			return -EINVAL;
 		vcpu->mp_state = KVM_MP_STATE_INIT_RECEIVED;
 		vmx_vcpu_deliver_sipi(vcpu, vcpu->sipi_vector);
 		return 0;
