@@ -12,6 +12,8 @@
 #define PORT_IRQ		0xe0	/* word: IRQ number, from the handler */
 #define PORT_IRR		0xe2	/* byte: master IRR */
 #define PORT_DONE		0xe3	/* word: interrupts counted */
+#define PORT_VAL		0xe4	/* byte: a value the host checks */
+#define PORT_SYNC		0xe5	/* host acts, then resumes */
 /* Guest data: interrupt count (word) and the IDTR image. */
 #define PIC_COUNT_GPA		GUEST_DATA_GPA
 #define PIC_IDTR_GPA		(GUEST_DATA_GPA + 0x10)

@@ -107,3 +107,96 @@ pic_stubs:
 	jmp	pic_common
 	.endr
 SNIPPET_END(pic_guest)
+
+/*
+ * pic_modes: with IF=0, poll commands show which request wins under
+ * fixed and rotated priorities; ELCR is writable; then auto-EOI mode
+ * takes IRQ3 twice without any EOI.
+ */
+.macro report_poll
+	mov	$0x0c, %al		/* OCW3: poll */
+	out	%al, $0x20
+	in	$0x20, %al
+	out	%al, $PORT_VAL
+.endm
+
+SNIPPET_BEGIN(pic_modes)
+	.code16
+	cli
+	xor	%ax, %ax
+	mov	%ax, %ds
+	mov	%ax, %ss
+	mov	$GUEST_STACK_TOP, %sp
+	movw	$0, PIC_COUNT_GPA
+	movw	$0x3ff, PIC_IDTR_GPA
+	movl	$0, PIC_IDTR_GPA + 2
+	lidt	PIC_IDTR_GPA
+	movw	$(modes_isr - pic_modes_start), (PIC_VECTOR_MASTER + 3) * 4
+	movw	$(GUEST_CODE_GPA >> 4), (PIC_VECTOR_MASTER + 3) * 4 + 2
+
+	mov	$0x11, %al
+	out	%al, $0x20
+	mov	$PIC_VECTOR_MASTER, %al
+	out	%al, $0x21
+	mov	$0x04, %al
+	out	%al, $0x21
+	mov	$0x01, %al
+	out	%al, $0x21
+	xor	%al, %al		/* all master lines open */
+	out	%al, $0x21
+
+	out	%al, $PORT_SYNC		/* host: IRQ5, then IRQ3 */
+	report_poll			/* IRQ3 wins: 0x83 */
+	mov	$0x63, %al		/* specific EOI, level 3 */
+	out	%al, $0x20
+	mov	$0xc4, %al		/* set priority: IRQ4 lowest */
+	out	%al, $0x20
+	out	%al, $PORT_SYNC		/* host: IRQ3 again */
+	report_poll			/* now IRQ5 wins: 0x85 */
+	mov	$0x20, %al		/* non-specific EOI */
+	out	%al, $0x20
+	report_poll			/* then IRQ3: 0x83 */
+	mov	$0x20, %al
+	out	%al, $0x20
+
+	mov	$0x40, %al		/* IRQ6 level-triggered */
+	mov	$0x4d0, %dx
+	out	%al, (%dx)
+	in	(%dx), %al
+	out	%al, $PORT_VAL
+	out	%al, $PORT_SYNC		/* host checks the level input */
+
+	/* Auto-EOI: ICW4 = 8086 | AEOI; only IRQ3 open. */
+	mov	$0x11, %al
+	out	%al, $0x20
+	mov	$PIC_VECTOR_MASTER, %al
+	out	%al, $0x21
+	mov	$0x04, %al
+	out	%al, $0x21
+	mov	$0x03, %al
+	out	%al, $0x21
+	mov	$0xf7, %al
+	out	%al, $0x21
+	out	%al, $PORT_SYNC		/* host: IRQ3 */
+1:	cli
+	cmpw	$2, PIC_COUNT_GPA
+	jae	2f
+	sti				/* the STI shadow covers the HLT */
+	hlt
+	jmp	1b
+2:	mov	PIC_COUNT_GPA, %ax
+	out	%ax, $PORT_DONE
+3:	hlt
+	jmp	3b
+
+	/* No EOI: report ISR, which auto-EOI left empty. */
+modes_isr:
+	push	%ax
+	incw	PIC_COUNT_GPA
+	mov	$0x0b, %al		/* OCW3: read ISR */
+	out	%al, $0x20
+	in	$0x20, %al
+	out	%al, $PORT_VAL
+	pop	%ax
+	iret
+SNIPPET_END(pic_modes)
