@@ -358,8 +358,9 @@ static int pic_port_write(struct vmx_vcpu *vcpu, struct vmx_io_device *dev,
 	unsigned long flags;
 	bool out;
 
+	/* As KVM: the chips take byte accesses only, others are dropped. */
 	if (len != 1)
-		return -EOPNOTSUPP;
+		return 0;
 	spin_lock_irqsave(&pic->lock, flags);
 	if (addr & 1)
 		pic_write_data(pic, id, *(const u8 *)val);
@@ -381,8 +382,10 @@ static int pic_port_read(struct vmx_vcpu *vcpu, struct vmx_io_device *dev,
 	bool out;
 	u8 v;
 
-	if (len != 1)
-		return -EOPNOTSUPP;
+	if (len != 1) {
+		memset(val, 0, len);
+		return 0;
+	}
 	spin_lock_irqsave(&pic->lock, flags);
 	if (s->poll) {
 		s->poll = 0;
@@ -408,8 +411,9 @@ static int elcr_write(struct vmx_vcpu *vcpu, struct vmx_io_device *dev,
 	unsigned long flags;
 	bool out;
 
+	/* As KVM: the chips take byte accesses only, others are dropped. */
 	if (len != 1)
-		return -EOPNOTSUPP;
+		return 0;
 	spin_lock_irqsave(&pic->lock, flags);
 	s->elcr = *(const u8 *)val & s->elcr_mask;
 	/* Level inputs latch what their line says right now. */
@@ -425,8 +429,10 @@ static int elcr_read(struct vmx_vcpu *vcpu, struct vmx_io_device *dev,
 {
 	struct vmx_pic *pic = vm_pic(vcpu->vm);
 
-	if (len != 1)
-		return -EOPNOTSUPP;
+	if (len != 1) {
+		memset(val, 0, len);
+		return 0;
+	}
 	*(u8 *)val = READ_ONCE(pic->chip[addr & 1].s.elcr);
 	return 0;
 }

@@ -299,8 +299,6 @@ static int pit_io_write(struct vmx_vcpu *vcpu, struct vmx_io_device *dev,
 	struct vmx_pit *pit = container_of(dev, struct vmx_pit, dev);
 	unsigned long flags;
 
-	if (len != 1)
-		return -EOPNOTSUPP;
 	spin_lock_irqsave(&pit->lock, flags);
 	if (addr == PIT_CTRL_PORT)
 		pit_write_ctrl(pit, *(const u8 *)val);
@@ -316,12 +314,11 @@ static int pit_io_read(struct vmx_vcpu *vcpu, struct vmx_io_device *dev,
 	struct vmx_pit *pit = container_of(dev, struct vmx_pit, dev);
 	unsigned long flags;
 
-	if (len != 1)
-		return -EOPNOTSUPP;
+	memset(val, 0, len);	/* any width: the byte, zero-extended */
 	spin_lock_irqsave(&pit->lock, flags);
-	/* The control port cannot be read. */
-	*(u8 *)val = addr == PIT_CTRL_PORT ? 0xff :
-		     pit_read_count(pit, addr - PIT_BASE_PORT);
+	/* The control port cannot be read: 0, as KVM. */
+	if (addr != PIT_CTRL_PORT)
+		*(u8 *)val = pit_read_count(pit, addr - PIT_BASE_PORT);
 	spin_unlock_irqrestore(&pit->lock, flags);
 	return 0;
 }
@@ -347,8 +344,6 @@ static int speaker_write(struct vmx_vcpu *vcpu, struct vmx_io_device *dev,
 	u8 v = *(const u8 *)val;
 	unsigned long flags;
 
-	if (len != 1)
-		return -EOPNOTSUPP;
 	spin_lock_irqsave(&pit->lock, flags);
 	if (v & SPK_DATA_ON)
 		pit->s.flags |= KVM_PIT_FLAGS_SPEAKER_DATA_ON;
@@ -367,8 +362,7 @@ static int speaker_read(struct vmx_vcpu *vcpu, struct vmx_io_device *dev,
 	unsigned long flags;
 	u8 v;
 
-	if (len != 1)
-		return -EOPNOTSUPP;
+	memset(val, 0, len);	/* any width: the byte, zero-extended */
 	spin_lock_irqsave(&pit->lock, flags);
 	v = (c->gate ? SPK_GATE2 : 0) | (pit_out(c) ? SPK_OUT2 : 0) |
 	    ((pit->s.flags & KVM_PIT_FLAGS_SPEAKER_DATA_ON) ? SPK_DATA_ON : 0) |
