@@ -97,6 +97,7 @@ static int build_supported(struct kvm_cpuid_entry2 *e)
 	e[0].eax = max;
 	add(e, &n, 1, 0, 0);
 	e[n - 1].ecx |= BIT(31);	/* running under a hypervisor */
+	e[n - 1].ecx |= BIT(21) | BIT(24);	/* x2APIC, TSC-deadline: lapic.c */
 	e[n - 1].ebx &= 0x0000ffff;	/* no APIC ID / CPU count from host */
 	if (max >= 7) {
 		add(e, &n, 7, 0, SIGNIFICANT);

@@ -40,6 +40,7 @@ long vmx_check_extension(long cap)
 		return 1;
 	default:
 		return vmx_irqchip_check_extension(cap) ?:
+		       vmx_lapic_check_extension(cap) ?:
 		       vmx_eventfd_check_extension(cap) ?:
 		       vmx_state_check_extension(cap) ?:
 		       vmx_clock_check_extension(cap) ?:

@@ -80,6 +80,8 @@ void vmx_lapic_set_cr8(struct vmx_vcpu *vcpu, u8 cr8);
 /* KVM_GET/SET_LAPIC etc.: -ENOIOCTLCMD when not ours. */
 long vmx_lapic_vcpu_ioctl(struct vmx_vcpu *vcpu, unsigned int ioctl,
 			  unsigned long arg);
+/* KVM_CAP_TSC_DEADLINE_TIMER. */
+long vmx_lapic_check_extension(long cap);
 
 /* ---- irqchip.c, pic.c, ioapic.c: KVM_CREATE_IRQCHIP and routing ---- */
 

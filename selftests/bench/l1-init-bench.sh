@@ -1,6 +1,6 @@
 #!/bin/sh
 # /init of the L1 initramfs for benchmark runs (busybox sh, PID 1; no
-# set -e: PID 1 must reach poweroff). Runs /selftests/bench_exits against
+# set -e: PID 1 must reach poweroff). Runs every /selftests/bench_* against
 # /dev/vmx (after insmod /vmx.ko), rmmods vmx, loads Debian's kvm-amd or
 # kvm-intel and runs it again against /dev/kvm. Console protocol, parsed
 # by run-bench.sh:
@@ -38,15 +38,21 @@ load() {
 	insmod "$M/$1.ko"
 }
 
-# bench <dev>: one run of bench_exits against /dev/<dev>.
+# bench <dev>: every /selftests/bench_* against /dev/<dev>.
 bench() {
 	echo "@@ bench begin $1"
-	{
-		VMX_DEV=/dev/$1 timeout -s KILL "$T" /selftests/bench_exits $ARGS \
-			</dev/null 2>&1
-		echo $? >/tmp/rc
-	} | sed "s|^|[$1] |"
-	echo "@@ bench end $1 rc=$(cat /tmp/rc)"
+	for b in /selftests/bench_*; do
+		args=
+		[ "${b##*/}" = bench_exits ] && args=$ARGS
+		{
+			VMX_DEV=/dev/$1 timeout -s KILL "$T" $b $args \
+				</dev/null 2>&1
+			echo $? >/tmp/rc
+		} | sed "s|^|[$1] |"
+		rc=$(cat /tmp/rc)
+		[ "$rc" = 0 ] || break
+	done
+	echo "@@ bench end $1 rc=$rc"
 }
 
 if [ ! -e /vmx.ko ]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Boot one emulated L1 host (QEMU TCG, SVM+NPT; or Bochs, VT-x) and run
-# bench_exits in it against /dev/vmx and then /dev/kvm (Debian's kvm-amd or
+# bench_exits and bench_irq in it against /dev/vmx and then /dev/kvm (Debian's kvm-amd or
 # kvm-intel); print each metric for both devices and the ratio vmx/kvm
 # (> 1: vmx is slower).
 #
@@ -36,7 +36,8 @@ while [[ $# -gt 0 ]]; do
 done
 die() { echo "run-bench: $*" >&2; exit 1; }
 
-[[ -x $build/bench_exits ]] || die "no $build/bench_exits; run 'make -C selftests'"
+[[ -x $build/bench_exits && -x $build/bench_irq ]] ||
+	die "no $build/bench_exits or bench_irq; run 'make -C selftests'"
 [[ -n $kver ]] || kver=$("$harness/kver.sh")
 if [[ -z $vmx_ko ]]; then
 	for f in "$top/vmx.ko" "$top/kmod/vmx.ko"; do
@@ -50,7 +51,7 @@ mkdir -p "$build/logs"
 initrd=$build/initramfs-bench.gz
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-cp "$build/bench_exits" "$stage/"
+cp "$build"/bench_exits "$build"/bench_irq "$stage/"
 "$harness/mkinitramfs.sh" --out "$initrd" --kver "$kver" \
 	--init "$here/l1-init-bench.sh" --tests "$stage" \
 	${vmx_ko:+--vmx-ko "$vmx_ko"}

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include "guest.h"
+#include "names.h"
 #include "tap.h"
 
 #define CR0_PE		(1ull << 0)
@@ -220,4 +224,61 @@ void guest_setup_real_mode(struct vcpu *vcpu)
 	regs.rsp = GUEST_STACK_TOP;
 	regs.rflags = 0x2;
 	vcpu_set_regs(vcpu, &regs);
+}
+
+#define IDT_GATE_INT64		0x8e	/* present, DPL 0, interrupt gate */
+#define IDT_ENTRIES		256
+#define CPUID1_ECX_TSC_DEADLINE	(1u << 24)
+
+void guest_set_idt_gate(struct vcpu *vcpu, uint8_t vector,
+			uint64_t handler_gpa)
+{
+	uint64_t *idt = vm_hva(vcpu->vm, GUEST_IDT_GPA);
+	struct kvm_sregs sregs;
+
+	idt[vector * 2] = (handler_gpa & 0xffff) |
+			  (uint64_t)GUEST_SEL_CODE64 << 16 |
+			  (uint64_t)IDT_GATE_INT64 << 40 |
+			  ((handler_gpa >> 16) & 0xffff) << 48;
+	idt[vector * 2 + 1] = handler_gpa >> 32;
+	vcpu_get_sregs(vcpu, &sregs);
+	sregs.idt.base = GUEST_IDT_GPA;
+	sregs.idt.limit = IDT_ENTRIES * 16 - 1;
+	vcpu_set_sregs(vcpu, &sregs);
+}
+
+struct vm *guest_create_irqchip_vm(void)
+{
+	struct vm *vm = vm_create();
+
+	if (ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0))
+		tap_bail("KVM_CREATE_IRQCHIP: %s", errno_name(errno));
+	vm_add_memory(vm, 0, 0, GUEST_MEM_SIZE);
+	return vm;
+}
+
+void guest_set_supported_cpuid(struct vcpu *vcpu)
+{
+	const int max = 100;
+	unsigned int i;
+	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) +
+				      max * sizeof(struct kvm_cpuid_entry2));
+
+	if (!c)
+		tap_bail("out of memory");
+	c->nent = max;
+	if (ioctl(kvm_fd(), KVM_GET_SUPPORTED_CPUID, c))
+		tap_bail("KVM_GET_SUPPORTED_CPUID: %s", errno_name(errno));
+	/*
+	 * KVM reports the TSC-deadline timer through its capability, not
+	 * always in leaf 1 (api.rst, KVM_CAP_TSC_DEADLINE_TIMER): add it as
+	 * a VMM would.
+	 */
+	for (i = 0; i < c->nent; i++)
+		if (c->entries[i].function == 1 &&
+		    kvm_check_cap(KVM_CAP_TSC_DEADLINE_TIMER) > 0)
+			c->entries[i].ecx |= CPUID1_ECX_TSC_DEADLINE;
+	if (ioctl(vcpu->fd, KVM_SET_CPUID2, c))
+		tap_bail("KVM_SET_CPUID2: %s", errno_name(errno));
+	free(c);
 }

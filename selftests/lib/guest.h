@@ -33,6 +33,21 @@ void *guest_mem(struct vcpu *vcpu, uint64_t gpa);
 
 /* Write GDT, TSS and page tables into slot 0 and enter 64-bit mode. */
 void guest_setup_long_mode(struct vcpu *vcpu);
+/*
+ * Long mode: a 64-bit interrupt gate for @vector to the handler at
+ * @handler_gpa, in an IDT at GUEST_IDT_GPA that this loads into IDTR.
+ * Vectors without a gate still end in a triple fault.
+ */
+void guest_set_idt_gate(struct vcpu *vcpu, uint8_t vector,
+			uint64_t handler_gpa);
+/* VM with an in-kernel irqchip (before any vCPU) and slot 0 of
+ * GUEST_MEM_SIZE bytes at GPA 0; bails out on failure.
+ */
+struct vm *guest_create_irqchip_vm(void);
+/* KVM_SET_CPUID2 with everything KVM_GET_SUPPORTED_CPUID reports, plus
+ * the TSC-deadline bit when KVM_CAP_TSC_DEADLINE_TIMER says so.
+ */
+void guest_set_supported_cpuid(struct vcpu *vcpu);
 /* Flat real mode: CS = GUEST_CODE_GPA >> 4, DS = ES = SS = 0. */
 void guest_setup_real_mode(struct vcpu *vcpu);
 

@@ -19,6 +19,7 @@
 #define GUEST_DATA_GPA		0x8000		/* scratch data for tests */
 #define GUEST_DATA_SIZE		0x4000
 #define GUEST_STACK_TOP		0xf000		/* grows down towards DATA */
+#define GUEST_IDT_GPA		0xf000		/* guest_set_idt_gate(): 4 KiB */
 #define GUEST_CODE_GPA		0x10000		/* snippets are copied here */
 #define GUEST_CODE_MAX		0x10000
 
