@@ -89,12 +89,13 @@ static int pic_set_irq1(struct kvm_pic_state *s, int irq, int level)
 	int ret = 1;
 
 	if (level) {
-		/* Level: IRR follows the line; edge: only a rising edge. */
+		/*
+		 * Level: IRR follows the line; edge: only a rising edge
+		 * latches (a line already high reports 1, as in KVM).
+		 */
 		if ((s->elcr & mask) || !(s->last_irr & mask)) {
 			ret = !(s->irr & mask);
 			s->irr |= mask;
-		} else {
-			ret = 0;
 		}
 		s->last_irr |= mask;
 	} else {

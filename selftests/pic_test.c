@@ -347,6 +347,10 @@ static void test_elcr(void)
 	pulse(modes->vm, 5);
 	CHECK_EQ(master_irr() & 0x20, 0x20);
 	CHECK_EQ(pulse(modes->vm, 5), 0);		/* coalesced */
+	/* An edge line raised again while high: no new edge, KVM says 1. */
+	CHECK_EQ(irq_line(modes->vm, 4, 1), 1);
+	CHECK_EQ(irq_line(modes->vm, 4, 1), 1);
+	irq_line(modes->vm, 4, 0);
 }
 
 static void test_auto_eoi(void)
