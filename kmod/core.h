@@ -62,6 +62,10 @@ struct vmx_memslot {
 	unsigned long uaddr;
 	/* Pinned backing pages, filled on nested page faults (mmu_lock). */
 	struct page **pages;
+	/* KVM_MEM_LOG_DIRTY_PAGES: one bit per page, KVM's layout.  Set and
+	 * cleared under mmu_lock and slots_lock, read under either or SRCU.
+	 */
+	unsigned long *dirty_bitmap;
 };
 
 struct vmx_memslots {
@@ -106,10 +110,17 @@ struct vmx_vm {
 	struct vmx_eventfds *eventfds;
 
 	/* Guest time (clock.c). */
-	s64 kvmclock_offset;
+	s64 kvmclock_offset;		/* kvmclock = boot-time ns + this */
+	spinlock_t clock_lock;		/* the reference point below */
+	u64 clock_ref_tsc;		/* host TSC at the reference point */
+	u64 clock_ref_ns;		/* kvmclock at clock_ref_tsc */
+	u64 wall_clock_msr;		/* MSR_KVM_WALL_CLOCK_NEW value */
+	u32 tsc_khz;			/* KVM_SET_TSC_KHZ on the VM, 0 host */
 
-	/* Dirty logging (dirtylog.c). */
-	bool manual_dirty_protect;
+	/* Dirty logging (dirtylog.c): KVM_DIRTY_LOG_* enabled through
+	 * KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 (slots_lock).
+	 */
+	u64 dirty_log_manual;
 };
 
 static inline bool vmx_irqchip_in_kernel(struct vmx_vm *vm)
@@ -200,6 +211,9 @@ struct vmx_vcpu {
 
 	/* Guest time (clock.c). */
 	u64 kvmclock_msr;		/* MSR_KVM_SYSTEM_TIME_NEW value */
+	u32 pvclock_version;		/* of the guest's time info */
+	u32 tsc_khz;			/* KVM_SET_TSC_KHZ, 0 = VM default */
+	int clock_cpu;			/* CPU the time info was made on */
 };
 
 /* events.c */
@@ -224,6 +238,10 @@ long vmx_state_check_extension(long cap);
 int vmx_clock_msr(struct vmx_vcpu *vcpu, u32 index, u64 *data, bool write,
 		  bool host);
 void vmx_kvmclock_update(struct vmx_vcpu *vcpu);
+void vmx_kvmclock_load(struct vmx_vcpu *vcpu, int cpu);
+void vmx_clock_vm_init(struct vmx_vm *vm);
+long vmx_clock_vcpu_ioctl(struct vmx_vcpu *vcpu, unsigned int ioctl,
+			  unsigned long arg);
 long vmx_clock_vm_ioctl(struct vmx_vm *vm, unsigned int ioctl,
 			unsigned long arg);
 long vmx_clock_check_extension(long cap);
@@ -232,6 +250,12 @@ long vmx_clock_check_extension(long cap);
 long vmx_dirtylog_vm_ioctl(struct vmx_vm *vm, unsigned int ioctl,
 			   unsigned long arg);
 long vmx_dirtylog_check_extension(long cap);
+int vmx_dirtylog_slot_init(struct vmx_vm *vm, struct vmx_memslot *new,
+			   struct vmx_memslot *old);
+int vmx_dirtylog_set_flags(struct vmx_vm *vm, struct vmx_memslot *slot,
+			   u32 flags);
+void vmx_mark_slot_dirty(struct vmx_memslot *slot, u64 gfn);
+void vmx_mark_page_dirty(struct vmx_vm *vm, u64 gfn);
 
 /* main.c */
 int vmx_hw_get(void);
@@ -260,6 +284,9 @@ void vmx_npt_free(struct vmx_vm *vm);
 int vmx_npt_map(struct vmx_vm *vm, struct vmx_memslot *slot, u64 gfn,
 		bool write);
 void vmx_npt_zap_slot(struct vmx_vm *vm, struct vmx_memslot *slot);
+void vmx_npt_write_protect(struct vmx_vm *vm, struct vmx_memslot *slot,
+			   u64 first, unsigned long mask);
+void vmx_npt_write_protect_slot(struct vmx_vm *vm, struct vmx_memslot *slot);
 void vmx_flush_remote_tlbs(struct vmx_vm *vm);
 
 /* vcpu.c */

@@ -8,6 +8,7 @@
 #include <linux/uaccess.h>
 #include <asm/processor.h>
 #include <asm/fpu/xcr.h>
+#include <asm/kvm_para.h>
 
 #include "core.h"
 
@@ -85,6 +86,40 @@ static void add(struct kvm_cpuid_entry2 *e, int *n, u32 fn, u32 idx,
 	(*n)++;
 }
 
+/*
+ * Hypervisor leaves.  0x40000000 is vmx's own identity ("vmxvmxvmxvmx",
+ * no features of its own yet).  Linux guests look for KVM's signature
+ * in every 0x100 block up to 0x40010000, so the KVM-compatible leaves sit
+ * at 0x40000100: the kvmclock features, nothing else we lack.
+ */
+#define VMX_CPUID_BASE		0x40000000
+#define VMX_CPUID_KVM_BASE	0x40000100
+#define VMX_KVM_FEATURES	(BIT(KVM_FEATURE_CLOCKSOURCE) | \
+				 BIT(KVM_FEATURE_CLOCKSOURCE2) | \
+				 BIT(KVM_FEATURE_CLOCKSOURCE_STABLE_BIT))
+
+static void signature(struct kvm_cpuid_entry2 *e, u32 fn, u32 max,
+		      const char sig[12])
+{
+	e->function = fn;
+	e->eax = max;
+	memcpy(&e->ebx, sig, 4);
+	memcpy(&e->ecx, sig + 4, 4);
+	memcpy(&e->edx, sig + 8, 4);
+}
+
+static int add_hypervisor_leaves(struct kvm_cpuid_entry2 *e)
+{
+	memset(e, 0, sizeof(*e) * 4);
+	signature(&e[0], VMX_CPUID_BASE, VMX_CPUID_BASE + 1, "vmxvmxvmxvmx");
+	e[1].function = VMX_CPUID_BASE + 1;
+	signature(&e[2], VMX_CPUID_KVM_BASE, VMX_CPUID_KVM_BASE + 1,
+		  "KVMKVMKVM\0\0\0");
+	e[3].function = VMX_CPUID_KVM_BASE + 1;
+	e[3].eax = VMX_KVM_FEATURES;
+	return 4;
+}
+
 static int build_supported(struct kvm_cpuid_entry2 *e)
 {
 	u32 max = min_t(u32, cpuid_eax(0), 0xd);
@@ -122,15 +157,7 @@ static int build_supported(struct kvm_cpuid_entry2 *e)
 		e[n - 1].eax = (e[n - 1].eax & ~0xffu) |
 			       min_t(u32, e[n - 1].eax & 0xff, VMX_GPA_BITS);
 
-	/* Hypervisor leaves: signature "vmxvmxvmxvmx", no PV features yet. */
-	memset(&e[n], 0, sizeof(e[n]) * 2);
-	e[n].function = 0x40000000;
-	e[n].eax = 0x40000001;
-	memcpy(&e[n].ebx, "vmxv", 4);
-	memcpy(&e[n].ecx, "mxvm", 4);
-	memcpy(&e[n].edx, "xvmx", 4);
-	e[n + 1].function = 0x40000001;
-	return n + 2;
+	return n + add_hypervisor_leaves(&e[n]);
 }
 
 int vmx_get_supported_cpuid(struct kvm_cpuid2 __user *uc)

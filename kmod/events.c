@@ -133,6 +133,8 @@ static int irq_take(struct vmx_vcpu *vcpu)
 {
 	int v;
 
+	if (!vcpu->apic)
+		return -1;	/* user space injects with KVM_INTERRUPT */
 	if (pic_pending(vcpu)) {
 		v = vmx_pic_read_irq(vcpu->vm);
 		if (v >= 0)

@@ -28,20 +28,33 @@ u32 lapic_divide(u32 tdcr)
 	return 1U << ((v + 1) & 7);
 }
 
+/* The timer reached zero or its deadline: latch the vector (locked). */
+static bool lapic_timer_expire_locked(struct vmx_lapic *a)
+{
+	u32 lvtt = lapic_get(a, APIC_LVTT);
+	/* A masked timer still counts; it just delivers nothing. */
+	bool fire = !(lvtt & APIC_LVT_MASKED) && lapic_sw_enabled(a);
+
+	if (fire)
+		lapic_set_irr_locked(a, lvtt & APIC_VECTOR_MASK, false);
+	return fire;
+}
+
+static void lapic_timer_notify(struct vmx_lapic *a)
+{
+	vmx_make_request(a->vcpu, VMX_REQ_EVENT);
+	vmx_vcpu_kick(a->vcpu);
+}
+
 static enum hrtimer_restart lapic_timer_fn(struct hrtimer *t)
 {
 	struct vmx_lapic *a = container_of(t, struct vmx_lapic, timer);
 	enum hrtimer_restart ret = HRTIMER_NORESTART;
 	unsigned long flags;
 	bool fire;
-	u32 lvtt;
 
 	spin_lock_irqsave(&a->lock, flags);
-	lvtt = lapic_get(a, APIC_LVTT);
-	/* A masked timer still counts; it just delivers nothing. */
-	fire = !(lvtt & APIC_LVT_MASKED) && lapic_sw_enabled(a);
-	if (fire)
-		lapic_set_irr_locked(a, lvtt & APIC_VECTOR_MASK, false);
+	fire = lapic_timer_expire_locked(a);
 	if (a->timer_mode == LVTT_PERIODIC && a->timer_armed) {
 		hrtimer_forward_now(t, ns_to_ktime(a->period_ns));
 		ret = HRTIMER_RESTART;
@@ -50,10 +63,8 @@ static enum hrtimer_restart lapic_timer_fn(struct hrtimer *t)
 		a->tsc_deadline = 0;	/* reads 0 once it has fired */
 	}
 	spin_unlock_irqrestore(&a->lock, flags);
-	if (fire) {
-		vmx_make_request(a->vcpu, VMX_REQ_EVENT);
-		vmx_vcpu_kick(a->vcpu);
-	}
+	if (fire)
+		lapic_timer_notify(a);
 	return ret;
 }
 
@@ -115,6 +126,7 @@ void lapic_timer_set_deadline(struct vmx_lapic *a, u64 tsc)
 	struct vmx_vcpu *vcpu = a->vcpu;
 	unsigned long flags;
 	u64 now, ns = 0;
+	bool fire = false;
 
 	if (!deadline_mode(a))
 		return;
@@ -123,15 +135,26 @@ void lapic_timer_set_deadline(struct vmx_lapic *a, u64 tsc)
 	a->tsc_deadline = tsc;
 	if (tsc) {
 		now = rdtsc() + vcpu->tsc_offset;
-		/* A deadline in the past fires at once. */
 		if (tsc > now && tsc_khz)
 			ns = mul_u64_u32_div(min(tsc - now, DEADLINE_MAX_CYCLES),
 					     NSEC_PER_MSEC, tsc_khz);
-		a->timer_armed = true;
-		hrtimer_start(&a->timer, ktime_add_ns(ktime_get(), ns),
-			      HRTIMER_MODE_ABS_HARD);
+		/*
+		 * A deadline already passed fires now, before the guest runs
+		 * again: as on hardware, the interrupt is pending by the
+		 * next instruction.
+		 */
+		if (!ns) {
+			fire = lapic_timer_expire_locked(a);
+			a->tsc_deadline = 0;
+		} else {
+			a->timer_armed = true;
+			hrtimer_start(&a->timer, ktime_add_ns(ktime_get(), ns),
+				      HRTIMER_MODE_ABS_HARD);
+		}
 	}
 	spin_unlock_irqrestore(&a->lock, flags);
+	if (fire)
+		lapic_timer_notify(a);
 }
 
 u64 lapic_timer_get_deadline(struct vmx_lapic *a)

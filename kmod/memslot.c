@@ -53,6 +53,7 @@ static void slot_unpin(struct vmx_memslot *slot)
 		if (slot->pages[i])
 			unpin_user_page(slot->pages[i]);
 	kvfree(slot->pages);
+	kvfree(slot->dirty_bitmap);
 	kfree(slot);
 }
 
@@ -91,7 +92,7 @@ static int check_region(const struct kvm_userspace_memory_region *mem)
 {
 	u64 end;
 
-	if (mem->flags & ~KVM_MEM_READONLY)
+	if (mem->flags & ~(KVM_MEM_READONLY | KVM_MEM_LOG_DIRTY_PAGES))
 		return -EINVAL;
 	if ((mem->slot >> 16) || (mem->slot & 0xffff) >= VMX_MEM_SLOTS)
 		return -EINVAL;
@@ -135,23 +136,26 @@ int vmx_set_memory_region(struct vmx_vm *vm,
 		    npages != old->npages ||
 		    ((mem->flags ^ old->flags) & KVM_MEM_READONLY))
 			return -EINVAL;
+		/* Flags only: the slot is changed in place. */
 		if (base == old->base_gfn)
-			return 0;
+			return vmx_dirtylog_set_flags(vm, old, mem->flags);
 	}
 	if (npages && overlaps(old_slots, id, base, npages))
 		return -EEXIST;
 
+	slots = kvmalloc(sizeof(*slots), GFP_KERNEL_ACCOUNT);
+	if (!slots)
+		return -ENOMEM;
 	if (npages) {
 		new = slot_alloc(id, mem->flags, base, npages,
 				 mem->userspace_addr);
-		if (!new)
-			return -ENOMEM;
-	}
-	slots = kvmalloc(sizeof(*slots), GFP_KERNEL_ACCOUNT);
-	if (!slots) {
-		if (new)
-			slot_unpin(new);
-		return -ENOMEM;
+		r = new ? vmx_dirtylog_slot_init(vm, new, old) : -ENOMEM;
+		if (r) {
+			if (new)
+				slot_unpin(new);
+			kvfree(slots);
+			return r;
+		}
 	}
 	memcpy(slots, old_slots, sizeof(*slots));
 	slots->by_id[id] = new;
@@ -165,6 +169,9 @@ int vmx_set_memory_region(struct vmx_vm *vm,
 		/* No reader can find @old now: unmap it, then unpin. */
 		vmx_npt_zap_slot(vm, old);
 		vmx_flush_remote_tlbs(vm);
+		/* A moved slot took over the dirty log. */
+		if (new && new->dirty_bitmap == old->dirty_bitmap)
+			old->dirty_bitmap = NULL;
 		slot_unpin(old);
 	}
 	return 0;
@@ -194,6 +201,7 @@ static int guest_copy(struct vmx_vcpu *vcpu, u64 gpa, void *buf, size_t len,
 	while (len) {
 		struct vmx_memslot *s;
 		size_t chunk = min_t(size_t, len, PAGE_SIZE - offset_in_page(gpa));
+		unsigned long left;
 		void __user *hva;
 
 		s = vmx_find_slot(srcu_dereference(vm->slots, &vm->srcu),
@@ -205,8 +213,14 @@ static int guest_copy(struct vmx_vcpu *vcpu, u64 gpa, void *buf, size_t len,
 		hva = (void __user *)(s->uaddr +
 			((gpa >> PAGE_SHIFT) - s->base_gfn) * PAGE_SIZE +
 			offset_in_page(gpa));
-		if (write ? copy_to_user(hva, buf, chunk) :
-			    copy_from_user(buf, hva, chunk)) {
+		left = write ? copy_to_user(hva, buf, chunk) :
+			       copy_from_user(buf, hva, chunk);
+		/* After the write (even a partial one): a log collected in
+		 * between sees the page next time.
+		 */
+		if (write && left < chunk)
+			vmx_mark_slot_dirty(s, gpa >> PAGE_SHIFT);
+		if (left) {
 			r = -EFAULT;
 			break;
 		}

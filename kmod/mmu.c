@@ -129,6 +129,17 @@ int vmx_npt_map(struct vmx_vm *vm, struct vmx_memslot *slot, u64 gfn,
 	} else {
 		slot->pages[i] = page;
 	}
+	/*
+	 * A logged page is writable only once its dirty bit is set, both
+	 * under mmu_lock: collecting the log clears bits and write-protects
+	 * under the same lock, so no write can go unrecorded.
+	 */
+	if (writable && slot->dirty_bitmap) {
+		if (write)
+			vmx_mark_slot_dirty(slot, gfn);
+		else
+			writable = false;
+	}
 	*leaf = vmx_ops->npt_leaf_entry(page_to_phys(page), writable);
 	spin_unlock(&vm->mmu_lock);
 	r = 0;
@@ -155,6 +166,45 @@ void vmx_npt_zap_slot(struct vmx_vm *vm, struct vmx_memslot *slot)
 			cond_resched_lock(&vm->mmu_lock);
 	}
 	spin_unlock(&vm->mmu_lock);
+}
+
+/* Make page @idx of @slot read-only if it is mapped; mmu_lock held. */
+static void write_protect_one(struct vmx_vm *vm, struct vmx_memslot *slot,
+			      u64 idx)
+{
+	u64 *leaf;
+
+	if (!slot->pages[idx])
+		return;
+	leaf = npt_walk(vm, slot->base_gfn + idx, NULL, NULL);
+	if (leaf && npt_present(*leaf))
+		*leaf = vmx_ops->npt_leaf_entry(page_to_phys(slot->pages[idx]),
+						false);
+}
+
+/*
+ * Write-protect the pages @first + set bits of @mask of @slot.  Caller
+ * holds mmu_lock and flushes TLBs afterwards.
+ */
+void vmx_npt_write_protect(struct vmx_vm *vm, struct vmx_memslot *slot,
+			   u64 first, unsigned long mask)
+{
+	while (mask) {
+		write_protect_one(vm, slot, first + __ffs(mask));
+		mask &= mask - 1;
+	}
+}
+
+/* The whole slot; mmu_lock held (may be dropped to reschedule). */
+void vmx_npt_write_protect_slot(struct vmx_vm *vm, struct vmx_memslot *slot)
+{
+	u64 i;
+
+	for (i = 0; i < slot->npages; i++) {
+		write_protect_one(vm, slot, i);
+		if (!(i & 1023))
+			cond_resched_lock(&vm->mmu_lock);
+	}
 }
 
 static void flush_ipi(void *unused)

@@ -6,6 +6,7 @@
  */
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/kvm_para.h>
 #include <asm/msr.h>
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
@@ -21,6 +22,8 @@ static const u32 msrs_to_save[] = {
 	MSR_STAR, MSR_CSTAR, MSR_KERNEL_GS_BASE, MSR_SYSCALL_MASK, MSR_LSTAR,
 	MSR_EFER, MSR_IA32_TSC, MSR_IA32_CR_PAT, MSR_TSC_AUX,
 	MSR_IA32_MISC_ENABLE, MSR_IA32_APICBASE, MSR_MTRRdefType,
+	MSR_KVM_SYSTEM_TIME_NEW, MSR_KVM_WALL_CLOCK_NEW,
+	MSR_KVM_SYSTEM_TIME, MSR_KVM_WALL_CLOCK,
 };
 
 void vmx_msr_reset(struct vmx_vcpu *vcpu)
@@ -171,6 +174,8 @@ static int msr_set(struct vmx_vcpu *vcpu, u32 index, u64 data, bool host)
 	switch (index) {
 	case MSR_IA32_TSC:
 		vcpu->tsc_offset = data - rdtsc();
+		/* The kvmclock page speaks of the guest's TSC. */
+		vmx_make_request(vcpu, VMX_REQ_CLOCK_UPDATE);
 		return 0;
 	case MSR_TSC_AUX:
 		if (data >> 32)

@@ -81,6 +81,7 @@ static struct vmx_vcpu *vcpu_alloc(struct vmx_vm *vm, u32 id)
 	vcpu->vm = vm;
 	vcpu->id = id;
 	vcpu->last_cpu = -1;
+	vcpu->clock_cpu = -1;
 	vcpu->tlb_gen = -1;
 	mutex_init(&vcpu->mutex);
 	preempt_notifier_init(&vcpu->pn, &vmx_preempt_ops);
@@ -254,6 +255,14 @@ static int vcpu_run_loop(struct vmx_vcpu *vcpu)
 			preempt_enable();
 			continue;
 		}
+		/*
+		 * A context switch or kernel FPU use since the swap left the
+		 * guest's FPU state in memory and someone else's in the
+		 * registers: load the guest's before it runs, or it would see
+		 * (and its exit would drop) the wrong state.
+		 */
+		if (test_thread_flag(TIF_NEED_FPU_LOAD))
+			switch_fpu_return();
 		clear_bit(VMX_REQ_EVENT, &vcpu->requests);
 		vmx_inject_pending(vcpu);
 		gen = atomic64_read(&vm->tlb_gen);
@@ -285,6 +294,7 @@ static struct vmx_vcpu *pn_to_vcpu(struct preempt_notifier *pn)
 static void vmx_sched_in(struct preempt_notifier *pn, int cpu)
 {
 	vmx_ops->vcpu_load(pn_to_vcpu(pn), cpu);
+	vmx_kvmclock_load(pn_to_vcpu(pn), cpu);
 }
 
 static void vmx_sched_out(struct preempt_notifier *pn, struct task_struct *next)
@@ -305,6 +315,7 @@ void vmx_vcpu_load(struct vmx_vcpu *vcpu)
 
 	preempt_notifier_register(&vcpu->pn);
 	vmx_ops->vcpu_load(vcpu, cpu);
+	vmx_kvmclock_load(vcpu, cpu);
 	put_cpu();
 }
 

@@ -137,6 +137,7 @@ static struct vmx_vm *vmx_vm_alloc(void)
 	mutex_init(&vm->slots_lock);
 	spin_lock_init(&vm->mmu_lock);
 	atomic64_set(&vm->tlb_gen, 0);
+	vmx_clock_vm_init(vm);
 	return vm;
 }
 

@@ -29,7 +29,6 @@ SNIPPET_LABEL(birq_pong);
 SNIPPET_LABEL(birq_isr_done);
 SNIPPET_LABEL(birq_isr_pong);
 
-#define IDT_GPA		0x30000
 #define STACK1_TOP	0x40000
 #define SAMPLES_GPA	0x50000
 #define MAX_SAMPLES	((GUEST_MEM_SIZE - SAMPLES_GPA) / 8)
@@ -56,29 +55,17 @@ static void measure_tsc(void)
 	tsc_per_ns = (__rdtsc() - c0) / (now_ns() - t0);
 }
 
-static void set_gate(struct vm *vm, int vec, uint64_t addr)
-{
-	uint32_t *g = vm_hva(vm, IDT_GPA + vec * 16);
-
-	g[0] = (addr & 0xffff) | (GUEST_SEL_CODE64 << 16);
-	g[1] = (addr & 0xffff0000) | 0x8e00;	/* present 64-bit int gate */
-	g[2] = addr >> 32;
-	g[3] = 0;
-}
-
 static void setup(struct vcpu *vcpu, uint64_t rip, uint64_t rsp,
 		  uint64_t samples)
 {
-	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 	struct kvm_mp_state mp = { KVM_MP_STATE_RUNNABLE };
 
-	vcpu_set_cpuid_supported(vcpu);
+	guest_set_supported_cpuid(vcpu);
 	guest_setup_long_mode(vcpu);
-	vcpu_get_sregs(vcpu, &sregs);
-	sregs.idt.base = IDT_GPA;
-	sregs.idt.limit = 256 * 16 - 1;
-	vcpu_set_sregs(vcpu, &sregs);
+	guest_set_idt_gate(vcpu, 0x40, SNIPPET_GPA(birq, birq_isr_done));
+	guest_set_idt_gate(vcpu, 0x42, SNIPPET_GPA(birq, birq_isr_done));
+	guest_set_idt_gate(vcpu, 0x41, SNIPPET_GPA(birq, birq_isr_pong));
 	vcpu_get_regs(vcpu, &regs);
 	regs.rip = rip;
 	regs.rsp = rsp;
@@ -93,15 +80,9 @@ static void setup(struct vcpu *vcpu, uint64_t rip, uint64_t rsp,
 
 static struct vm *create_vm(void)
 {
-	struct vm *vm = vm_create();
+	struct vm *vm = guest_create_irqchip_vm();
 
-	vm_add_memory(vm, 0, 0, GUEST_MEM_SIZE);
-	if (ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0))
-		tap_bail("KVM_CREATE_IRQCHIP: %s", errno_name(errno));
 	guest_load(vm, GUEST_CODE_GPA, SNIPPET_CODE(birq));
-	set_gate(vm, 0x40, SNIPPET_GPA(birq, birq_isr_done));
-	set_gate(vm, 0x42, SNIPPET_GPA(birq, birq_isr_done));
-	set_gate(vm, 0x41, SNIPPET_GPA(birq, birq_isr_pong));
 	return vm;
 }
 

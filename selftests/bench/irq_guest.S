@@ -3,7 +3,9 @@
  * Guests for bench_irq (64-bit, xAPIC at 0xfee00000, IDT set by the host).
  *  - birq_timer (vCPU 0): RBX samples of TSC-deadline timer latency
  *    (handler TSC - deadline) into the array at R13; each deadline is R12
- *    cycles ahead; sleeps in HLT meanwhile.  OUT 0x90 when done.
+ *    cycles ahead; spins with IF = 1 meanwhile (QEMU TCG loses the STI
+ *    shadow at an exit, so "sti; hlt" can miss a wake-up there).  OUT
+ *    0x90 when done.
  *  - birq_ping (vCPU 0): RBX IPI round trips to APIC 1 and back, cycles
  *    into the array at R13, spinning with IF = 1.  OUT 0x91 when done.
  *  - birq_pong (vCPU 1): answers vector 0x41 with vector 0x42 to APIC 0.
@@ -43,9 +45,8 @@ SNIPPET_LABEL(birq_timer)
 	shr	$32, %rdx
 	mov	$MSR_TSC_DEADLINE, %ecx
 	wrmsr
-2:	sti
-	hlt
-	cli
+	sti
+2:	pause
 	test	%r10, %r10
 	jz	2b
 	mov	%r11, %rax

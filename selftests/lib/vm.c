@@ -240,27 +240,3 @@ void *vcpu_io_data(struct vcpu *vcpu)
 {
 	return (char *)vcpu->run + vcpu->run->io.data_offset;
 }
-
-void vcpu_set_cpuid_supported(struct vcpu *vcpu)
-{
-	static struct kvm_cpuid2 *cpuid;
-	int i, n = 256;
-
-	if (!cpuid) {
-		cpuid = calloc(1, sizeof(*cpuid) +
-				  n * sizeof(struct kvm_cpuid_entry2));
-		if (!cpuid)
-			tap_bail("out of memory");
-		cpuid->nent = n;
-		if (ioctl(kvm_fd(), KVM_GET_SUPPORTED_CPUID, cpuid))
-			tap_bail("KVM_GET_SUPPORTED_CPUID: %s",
-				 errno_name(errno));
-		/* Like QEMU: the TSC-deadline timer is a capability. */
-		for (i = 0; i < (int)cpuid->nent; i++)
-			if (cpuid->entries[i].function == 1 &&
-			    kvm_check_cap(KVM_CAP_TSC_DEADLINE_TIMER) > 0)
-				cpuid->entries[i].ecx |= 1u << 24;
-	}
-	if (ioctl(vcpu->fd, KVM_SET_CPUID2, cpuid))
-		tap_bail("KVM_SET_CPUID2: %s", errno_name(errno));
-}

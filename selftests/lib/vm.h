@@ -71,11 +71,6 @@ uint64_t vcpu_get_rip(struct vcpu *vcpu);
 uint64_t vcpu_get_msr(struct vcpu *vcpu, uint32_t index);
 void vcpu_set_msr(struct vcpu *vcpu, uint32_t index, uint64_t value);
 
-/* KVM_SET_CPUID2 with everything KVM_GET_SUPPORTED_CPUID reports plus
- * the TSC-deadline timer when KVM_CAP_TSC_DEADLINE_TIMER says so, as a
- * monitor does (KVM ignores that timer mode otherwise).
- */
-void vcpu_set_cpuid_supported(struct vcpu *vcpu);
 /* The port-I/O data area of the last KVM_EXIT_IO (kvm_run + data_offset). */
 void *vcpu_io_data(struct vcpu *vcpu);
 
