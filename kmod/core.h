@@ -23,6 +23,7 @@
 #define VMX_API_VERSION		12
 #define VMX_MAX_VCPUS		256
 #define VMX_MAX_VCPU_ID		1024
+#define VMX_MIN_MMU_PAGES	64	/* KVM_SET_NR_MMU_PAGES lower bound */
 #define VMX_MEM_SLOTS		509	/* KVM_USER_MEM_SLOTS on x86 */
 /* Guest-physical width our nested page tables cover (4 levels). */
 #define VMX_GPA_BITS		48
@@ -94,6 +95,8 @@ struct vmx_vm {
 	int nr_vcpus;
 	struct vmx_vcpu *vcpus[VMX_MAX_VCPUS];
 	u64 tss_addr;
+	u32 max_vcpu_ids;		/* KVM_CAP_MAX_VCPU_ID, 0 = default */
+	unsigned long nr_mmu_pages;	/* KVM_SET_NR_MMU_PAGES: kept only */
 
 	/* Interrupt controllers (irqchip.c): NULL until KVM_CREATE_IRQCHIP,
 	 * set once with smp_store_release().
@@ -192,6 +195,7 @@ struct vmx_vcpu {
 	u64 mtrr_fixed[11];
 	u64 mtrr_var[16];
 	u64 tsc_offset;
+	u64 tsc_adjust;			/* IA32_TSC_ADJUST */
 
 	struct kvm_cpuid_entry2 *cpuid;
 	int cpuid_nent;

@@ -20,7 +20,8 @@
 #define LVT_ERR_BITS		(APIC_VECTOR_MASK | APIC_LVT_MASKED)
 #define SPIV_BITS		0x3ff	/* vector, enable, focus check */
 #define TDCR_BITS		0xb
-#define ICR_LOW_BITS		0xccfff	/* all but delivery status, rsvd */
+/* ICR low reads back as written but for delivery status, as on KVM. */
+#define ICR_LOW_BITS		(~(u32)APIC_ICR_BUSY)
 
 /* What a register write leaves to do once the lock is dropped. */
 struct lapic_post {

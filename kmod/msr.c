@@ -20,7 +20,8 @@
 static const u32 msrs_to_save[] = {
 	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
 	MSR_STAR, MSR_CSTAR, MSR_KERNEL_GS_BASE, MSR_SYSCALL_MASK, MSR_LSTAR,
-	MSR_EFER, MSR_IA32_TSC, MSR_IA32_CR_PAT, MSR_TSC_AUX,
+	MSR_EFER, MSR_IA32_TSC, MSR_IA32_TSC_ADJUST, MSR_IA32_CR_PAT,
+	MSR_TSC_AUX,
 	MSR_IA32_MISC_ENABLE, MSR_IA32_APICBASE, MSR_MTRRdefType,
 	MSR_KVM_SYSTEM_TIME_NEW, MSR_KVM_WALL_CLOCK_NEW,
 	MSR_KVM_SYSTEM_TIME, MSR_KVM_WALL_CLOCK,
@@ -130,6 +131,9 @@ static int msr_get(struct vmx_vcpu *vcpu, u32 index, u64 *data, bool host)
 	case MSR_IA32_TSC:
 		*data = rdtsc() + vcpu->tsc_offset;
 		return 0;
+	case MSR_IA32_TSC_ADJUST:
+		*data = vcpu->tsc_adjust;
+		return 0;
 	case MSR_TSC_AUX:
 		*data = vcpu->tsc_aux;
 		return 0;
@@ -173,9 +177,22 @@ static int msr_set(struct vmx_vcpu *vcpu, u32 index, u64 data, bool host)
 		return r;
 	switch (index) {
 	case MSR_IA32_TSC:
+		/* A guest's own TSC write shows in TSC_ADJUST (SDM 17.17.3);
+		 * user space setting the TSC (restore) does not.
+		 */
+		if (!host)
+			vcpu->tsc_adjust += data - (rdtsc() + vcpu->tsc_offset);
 		vcpu->tsc_offset = data - rdtsc();
 		/* The kvmclock page speaks of the guest's TSC. */
 		vmx_make_request(vcpu, VMX_REQ_CLOCK_UPDATE);
+		return 0;
+	case MSR_IA32_TSC_ADJUST:
+		/* The guest moves its TSC with it; user space only sets it. */
+		if (!host) {
+			vcpu->tsc_offset += data - vcpu->tsc_adjust;
+			vmx_make_request(vcpu, VMX_REQ_CLOCK_UPDATE);
+		}
+		vcpu->tsc_adjust = data;
 		return 0;
 	case MSR_TSC_AUX:
 		if (data >> 32)

@@ -126,7 +126,8 @@ int vmx_create_vcpu(struct vmx_vm *vm, unsigned long id)
 		return -EINVAL;
 	mutex_lock(&vm->lock);
 	r = -EINVAL;
-	if (vm->nr_vcpus >= VMX_MAX_VCPUS)
+	if (vm->nr_vcpus >= VMX_MAX_VCPUS ||
+	    (vm->max_vcpu_ids && id >= vm->max_vcpu_ids))
 		goto out;
 	r = -EEXIST;
 	for (i = 0; i < vm->nr_vcpus; i++)

@@ -88,6 +88,28 @@ static long vm_component_ioctl(struct vmx_vm *vm, unsigned int ioctl,
 	return ioctl == KVM_ENABLE_CAP ? -EINVAL : -ENOTTY;
 }
 
+/* KVM_ENABLE_CAP for capabilities of the VM itself. */
+static long vm_enable_cap(struct vmx_vm *vm, void __user *argp)
+{
+	struct kvm_enable_cap cap;
+	long r = -EINVAL;
+
+	if (copy_from_user(&cap, argp, sizeof(cap)))
+		return -EFAULT;
+	if (cap.cap != KVM_CAP_MAX_VCPU_ID)
+		return -ENOIOCTLCMD;
+	if (cap.flags || cap.args[0] > VMX_MAX_VCPU_ID)
+		return -EINVAL;
+	/* Settable once (setting the same value again is fine). */
+	mutex_lock(&vm->lock);
+	if (!vm->max_vcpu_ids || vm->max_vcpu_ids == cap.args[0]) {
+		vm->max_vcpu_ids = cap.args[0];
+		r = 0;
+	}
+	mutex_unlock(&vm->lock);
+	return r;
+}
+
 long vmx_vm_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
 {
 	struct vmx_vm *vm = f->private_data;
@@ -111,6 +133,21 @@ long vmx_vm_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
 		u64 addr;
 
 		return copy_from_user(&addr, argp, sizeof(addr)) ? -EFAULT : 0;
+	}
+	case KVM_SET_NR_MMU_PAGES:
+		/* Nested page tables grow on demand; KVM's lower bound only. */
+		if (arg < VMX_MIN_MMU_PAGES)
+			return -EINVAL;
+		vm->nr_mmu_pages = arg;
+		return 0;
+	case KVM_GET_NR_MMU_PAGES:
+		return vm->nr_mmu_pages;
+	case KVM_ENABLE_CAP: {
+		long r = vm_enable_cap(vm, argp);
+
+		if (r != -ENOIOCTLCMD)
+			return r;
+		return vm_component_ioctl(vm, ioctl, arg);
 	}
 	default:
 		return vm_component_ioctl(vm, ioctl, arg);
