@@ -63,11 +63,14 @@ SNIPPET_LABEL(birq_ping)
 	mov	$APIC, %esi
 	movl	$0x1ff, APIC_SVR(%rsi)
 	xor	%r14, %r14
-	/* A software-disabled APIC drops fixed IPIs: wait for pong's. */
+	/* A software-disabled APIC drops fixed IPIs: wait for pong's.  With
+	 * IF = 1, as Bochs 2.7 lets no host interrupt exit an IF = 0 guest
+	 * and a 1-CPU host would never run pong's thread.
+	 */
+	sti
 0:	pause
 	cmpl	$1, PONG_READY
 	jne	0b
-	sti
 1:	xor	%r10d, %r10d
 	tsc_rax
 	mov	%rax, %r9
