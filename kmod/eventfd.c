@@ -11,6 +11,7 @@
 
 struct vmx_eventfds *vmx_eventfds_get(struct vmx_vm *vm)
 {
+	/* Pairs with the release below. */
 	struct vmx_eventfds *e = smp_load_acquire(&vm->eventfds);
 
 	if (e)

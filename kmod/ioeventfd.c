@@ -143,6 +143,7 @@ static void release(struct vmx_vm *vm, struct ioeventfd *p, bool bus)
 /* KVM checks only the fd and what identifies the entry. */
 static int deassign(struct vmx_vm *vm, const struct kvm_ioeventfd *args)
 {
+	/* Pairs with the release in vmx_eventfds_get(). */
 	struct vmx_eventfds *e = smp_load_acquire(&vm->eventfds);
 	bool wildcard = !(args->flags & KVM_IOEVENTFD_FLAG_DATAMATCH);
 	int bus = bus_of(args->flags);

@@ -256,6 +256,7 @@ out:
 /* As KVM: fd and GSI name it; nothing to remove is no error. */
 static int deassign(struct vmx_vm *vm, const struct kvm_irqfd *args)
 {
+	/* Pairs with the release in vmx_eventfds_get(). */
 	struct vmx_eventfds *e = smp_load_acquire(&vm->eventfds);
 	struct irqfd *irqfd, *tmp;
 	struct eventfd_ctx *ctx;

@@ -172,10 +172,11 @@ static void test_any_length(void)
 	kicks_signal(pfd, true, 1, 0x11, 2);
 	kicks_signal(pfd, true, 2, 0x1122, 3);
 	kicks_signal(pfd, true, 4, 0x11223344, 4);
-	/* Reads are not intercepted. */
-	command(CMD_MMIO_READ, 4, KICK_MMIO, 0, 1);
-	if (RUN_EXPECT_MMIO(vcpu, KICK_MMIO, 4, false))
-		expect_done();
+	/*
+	 * Reads are not intercepted.  (Not tried on the length-0 MMIO
+	 * address: KVM on VT-x signals it for any access there, through
+	 * its fast path that skips decoding; test_no_match reads MMIO.)
+	 */
 	command(CMD_PIO_READ, 1, KICK_PORT, 0, 1);
 	if (RUN_EXPECT_IO(vcpu, KVM_EXIT_IO_IN, 1, KICK_PORT, 1))
 		expect_done();
