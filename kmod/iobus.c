@@ -3,7 +3,8 @@
  * In-kernel port and MMIO device buses.  An exit's access is offered to
  * the devices whose range covers it, in registration order, before it
  * goes to user space; several devices may share a range (ioeventfds with
- * different datamatch values).  Readers run under vm->srcu; updates copy
+ * different datamatch values); a length-0 range matches one address at
+ * any access length.  Readers run under vm->srcu; updates copy
  * the array under vm->slots_lock and wait out the readers.
  */
 #include <linux/slab.h>
@@ -35,7 +36,7 @@ int vmx_io_bus_register(struct vmx_vm *vm, enum vmx_bus_id bus, u64 addr,
 	struct vmx_io_bus *old, *new;
 	int n;
 
-	if (len <= 0 || addr + len < addr)
+	if (len < 0 || addr + len < addr)
 		return -EINVAL;
 	mutex_lock(&vm->slots_lock);
 	old = bus_get(vm, bus);
@@ -85,8 +86,11 @@ void vmx_io_bus_unregister(struct vmx_vm *vm, enum vmx_bus_id bus,
 	kfree(old);
 }
 
+/* A length-0 range (an any-length ioeventfd) takes its address only. */
 static bool covers(const struct vmx_io_range *r, u64 addr, int len)
 {
+	if (!r->len)
+		return addr == r->addr;
 	return addr >= r->addr && addr + len <= r->addr + r->len;
 }
 

@@ -3,7 +3,7 @@
  * Interfaces between the interrupt pieces of the core: event injection and
  * vCPU wake-ups (events.c), the local APIC (lapic.c), the PIC, IOAPIC and
  * GSI routing (irqchip.c, pic.c, ioapic.c), the PIT (pit.c), in-kernel
- * device buses (iobus.c) and eventfds (eventfd.c).
+ * device buses (iobus.c) and eventfds (eventfd.c, ioeventfd.c, irqfd.c).
  *
  * Context rules: everything that raises an interrupt (vmx_irq_set,
  * vmx_irq_msi, vmx_apic_deliver, vmx_vcpu_kick, ...) may be called from
@@ -146,7 +146,7 @@ int vmx_io_bus_read(struct vmx_vcpu *vcpu, enum vmx_bus_id bus, u64 addr,
 		    int len, void *val);
 void vmx_io_bus_free(struct vmx_vm *vm);
 
-/* ---- eventfd.c: KVM_IOEVENTFD, KVM_IRQFD ---- */
+/* ---- eventfd.c, ioeventfd.c, irqfd.c: KVM_IOEVENTFD, KVM_IRQFD ---- */
 void vmx_eventfd_free(struct vmx_vm *vm);
 long vmx_eventfd_vm_ioctl(struct vmx_vm *vm, unsigned int ioctl,
 			  unsigned long arg);
