@@ -259,8 +259,18 @@ static int svm_vcpu_enter(struct vmx_vcpu *vcpu)
 	asm volatile("vmload %0" :: "a"(host) : "memory");
 	asm volatile("stgi" ::: "memory");
 
-	if (hxcr0 && hxcr0 != vcpu->xcr0)
-		xsetbv(XCR_XFEATURE_ENABLED_MASK, hxcr0);
+	if (hxcr0) {
+		/*
+		 * QEMU's TCG runs a guest's XSETBV without the intercept: keep
+		 * what the guest loaded, or its next XRSTOR of a state it
+		 * enabled would #GP.
+		 */
+		u64 gxcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+
+		vcpu->xcr0 = gxcr0;
+		if (hxcr0 != gxcr0)
+			xsetbv(XCR_XFEATURE_ENABLED_MASK, hxcr0);
+	}
 	/* #VMEXIT resets DR7; give hardware breakpoints back to the host. */
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
