@@ -175,6 +175,7 @@ struct vmx_vcpu {
 	enum vmx_pending pending;
 	unsigned long pending_rip;	/* RIP of the instruction to complete */
 	struct vmx_pio pio;
+	u32 pio_count;			/* elements user space was given */
 	struct {
 		u8 reg;
 		u8 reg_size;

@@ -7,6 +7,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/processor.h>
+#include <asm/msr-index.h>
 #include <asm/fpu/xcr.h>
 #include <asm/kvm_para.h>
 
@@ -24,9 +25,10 @@ struct cpuid_mask {
 static const struct cpuid_mask masks[] = {
 	/*
 	 * 1: ECX SSE3 PCLMUL SSSE3 FMA CX16 PCID SSE4.1/2 MOVBE POPCNT AES
-	 * XSAVE OSXSAVE AVX F16C RDRAND; EDX the classic features.
+	 * XSAVE AVX F16C RDRAND; EDX the classic features.  OSXSAVE is
+	 * vCPU state, set at run time (update_runtime()).
 	 */
-	{ 1, 0, ~0u, ~0u, 0x7eda3203, 0x178bfbff },
+	{ 1, 0, ~0u, ~0u, 0x76da3203, 0x178bfbff },
 	/*
 	 * 7.0: EBX FSGSBASE BMI1 AVX2 SMEP BMI2 ERMS AVX512 RDSEED ADX SMAP
 	 * CLFLUSHOPT CLWB SHA; ECX VBMI UMIP VBMI2 GFNI VAES VPCLMUL VNNI
@@ -185,10 +187,67 @@ out:
 	return r;
 }
 
+/* The entry the CPUID instruction would read for fn/idx, or NULL. */
+static struct kvm_cpuid_entry2 *find_entry(struct kvm_cpuid_entry2 *e, int n,
+					   u32 fn, u32 idx)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (e[i].function == fn &&
+		    (!(e[i].flags & SIGNIFICANT) || e[i].index == idx))
+			return &e[i];
+	return NULL;
+}
+
+static void set_bit_to(u32 *reg, int bit, bool on)
+{
+	*reg = (*reg & ~BIT(bit)) | (on ? BIT(bit) : 0);
+}
+
+/*
+ * Bits that are vCPU state rather than CPU model: OSXSAVE and OSPKE
+ * follow CR4, APIC follows IA32_APIC_BASE's enable.  As in KVM they live
+ * in the table itself, so KVM_GET_CPUID2 shows what the guest would read.
+ */
+static void update_runtime(struct vmx_vcpu *vcpu, struct kvm_cpuid_entry2 *e,
+			   int n)
+{
+	struct kvm_cpuid_entry2 *x;
+	u64 cr4;
+
+	if (!n)
+		return;
+	cr4 = vmx_ops->get_cr4(vcpu);
+	x = find_entry(e, n, 1, 0);
+	if (x) {
+		set_bit_to(&x->ecx, 27, cr4 & X86_CR4_OSXSAVE);
+		set_bit_to(&x->edx, 9,
+			   vcpu->apic_base & MSR_IA32_APICBASE_ENABLE);
+	}
+	x = find_entry(e, n, 7, 0);
+	if (x)
+		set_bit_to(&x->ecx, 4, cr4 & X86_CR4_PKE);
+}
+
+static bool same_entries(const struct kvm_cpuid_entry2 *a,
+			 const struct kvm_cpuid_entry2 *b, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++, a++, b++)
+		if (a->function != b->function || a->index != b->index ||
+		    a->flags != b->flags || a->eax != b->eax ||
+		    a->ebx != b->ebx || a->ecx != b->ecx || a->edx != b->edx)
+			return false;
+	return true;
+}
+
 int vmx_set_cpuid2(struct vmx_vcpu *vcpu, struct kvm_cpuid2 __user *uc)
 {
 	struct kvm_cpuid_entry2 *e = NULL;
 	struct kvm_cpuid2 c;
+	int r = 0;
 
 	if (copy_from_user(&c, uc, sizeof(c)))
 		return -EFAULT;
@@ -198,6 +257,19 @@ int vmx_set_cpuid2(struct vmx_vcpu *vcpu, struct kvm_cpuid2 __user *uc)
 		e = memdup_user(uc->entries, c.nent * sizeof(*e));
 		if (IS_ERR(e))
 			return PTR_ERR(e);
+	}
+	update_runtime(vcpu, e, c.nent);
+	/*
+	 * As KVM 6.1: once the vCPU has run, its CPU model is fixed; setting
+	 * the same table again (VMMs do on vCPU hotplug) is a no-op.
+	 */
+	if (vcpu->last_cpu >= 0) {
+		update_runtime(vcpu, vcpu->cpuid, vcpu->cpuid_nent);
+		if (c.nent != vcpu->cpuid_nent ||
+		    !same_entries(e, vcpu->cpuid, c.nent))
+			r = -EINVAL;
+		kfree(e);
+		return r;
 	}
 	kfree(vcpu->cpuid);
 	vcpu->cpuid = e;
@@ -214,6 +286,7 @@ int vmx_get_cpuid2(struct vmx_vcpu *vcpu, struct kvm_cpuid2 __user *uc)
 	if (c.nent < vcpu->cpuid_nent)
 		return -E2BIG;
 	c.nent = vcpu->cpuid_nent;
+	update_runtime(vcpu, vcpu->cpuid, c.nent);
 	if (copy_to_user(uc, &c, sizeof(c)) ||
 	    copy_to_user(uc->entries, vcpu->cpuid,
 			 c.nent * sizeof(*vcpu->cpuid)))
@@ -227,38 +300,19 @@ void vmx_cpuid_free(struct vmx_vcpu *vcpu)
 	vcpu->cpuid = NULL;
 }
 
-static const struct kvm_cpuid_entry2 *lookup(struct vmx_vcpu *vcpu, u32 fn,
-					     u32 idx)
-{
-	int i;
-
-	for (i = 0; i < vcpu->cpuid_nent; i++) {
-		const struct kvm_cpuid_entry2 *e = &vcpu->cpuid[i];
-
-		if (e->function == fn &&
-		    (!(e->flags & SIGNIFICANT) || e->index == idx))
-			return e;
-	}
-	return NULL;
-}
-
 int vmx_emulate_cpuid(struct vmx_vcpu *vcpu, unsigned int insn_len)
 {
 	u32 fn = vcpu->regs[VMX_RAX], idx = vcpu->regs[VMX_RCX];
-	const struct kvm_cpuid_entry2 *e = lookup(vcpu, fn, idx);
+	const struct kvm_cpuid_entry2 *e;
 	u32 a = 0, b = 0, c = 0, d = 0;
 
+	update_runtime(vcpu, vcpu->cpuid, vcpu->cpuid_nent);
+	e = find_entry(vcpu->cpuid, vcpu->cpuid_nent, fn, idx);
 	if (e) {
 		a = e->eax;
 		b = e->ebx;
 		c = e->ecx;
 		d = e->edx;
-	}
-	/* OSXSAVE mirrors the guest's CR4, as on hardware. */
-	if (fn == 1 && e) {
-		c &= ~BIT(27);
-		if (vmx_ops->get_cr4(vcpu) & X86_CR4_OSXSAVE)
-			c |= BIT(27);
 	}
 	vmx_reg_write(vcpu, VMX_RAX, 4, a);
 	vmx_reg_write(vcpu, VMX_RBX, 4, b);

@@ -101,6 +101,7 @@ int vmx_handle_pio(struct vmx_vcpu *vcpu, const struct vmx_pio *pio)
 	run->io.count = count;
 	run->io.data_offset = PAGE_SIZE;
 	vcpu->pio = *pio;
+	vcpu->pio_count = count;
 	vcpu->pending = VMX_PEND_PIO;
 	vcpu->pending_rip = vcpu->rip;
 	return 0;
@@ -110,7 +111,7 @@ int vmx_complete_pio(struct vmx_vcpu *vcpu)
 {
 	struct vmx_pio *pio = &vcpu->pio;
 	void *data = page_address(vcpu->run_pages[1]);
-	u32 count = vcpu->run->io.count;
+	u32 count = vcpu->pio_count;
 	s64 step;
 
 	if (!pio->string) {
@@ -124,6 +125,15 @@ int vmx_complete_pio(struct vmx_vcpu *vcpu)
 		return 1;
 	}
 
+	/*
+	 * User space may have lowered rCX at the exit (never trust
+	 * run->io.count, it could overrun the data page): do no more than
+	 * either allows (KVM, too, never goes past rCX).  rCX = 0 ends
+	 * the instruction.
+	 */
+	if (pio->rep)
+		count = min_t(u64, count,
+			      vcpu->regs[VMX_RCX] & addr_mask(pio->addr_size));
 	step = (s64)count * pio->size;
 	if (vcpu->rflags & X86_EFLAGS_DF)
 		step = -step;

@@ -67,3 +67,23 @@ SNIPPET_BEGIN(cm_wrmsr_unknown)
 	wrmsr
 	hlt
 SNIPPET_END(cm_wrmsr_unknown)
+
+/*
+ * CPUID.1:ECX.OSXSAVE before and after the guest sets CR4.OSXSAVE; the
+ * host reads ECX at each port exit.
+ */
+SNIPPET_BEGIN(cm_osxsave)
+	.code64
+	mov	$1, %eax
+	xor	%ecx, %ecx
+	cpuid
+	out	%al, $PORT_OSXSAVE_BEFORE
+	mov	%cr4, %rax
+	or	$CR4_OSXSAVE, %rax
+	mov	%rax, %cr4
+	mov	$1, %eax
+	xor	%ecx, %ecx
+	cpuid
+	out	%al, $PORT_OSXSAVE_AFTER
+	hlt
+SNIPPET_END(cm_osxsave)

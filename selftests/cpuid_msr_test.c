@@ -2,7 +2,9 @@
 /*
  * CPUID, RDMSR and WRMSR of MSRs the hypervisor implements never reach
  * user space: the next exit is the guest's port report, and the values
- * agree with KVM_SET_CPUID2 and KVM_GET/SET_MSRS.
+ * agree with KVM_SET_CPUID2 and KVM_GET/SET_MSRS.  CPUID bits that are
+ * vCPU state (OSXSAVE, APIC) follow that state in the vCPU's table, and
+ * the table is fixed once the vCPU has run.
  */
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -16,6 +18,7 @@
 SNIPPET(cm_main);
 SNIPPET(cm_rdmsr_unknown);
 SNIPPET(cm_wrmsr_unknown);
+SNIPPET(cm_osxsave);
 
 /* Leaf 0 of our own CPUID table: max leaf 1, vendor "vmxselftests". */
 #define LEAF0_EAX	1
@@ -23,6 +26,14 @@ SNIPPET(cm_wrmsr_unknown);
 #define LEAF0_EDX	0x74666c65	/* "elft" */
 #define LEAF0_ECX	0x73747365	/* "ests" */
 #define LSTAR_HOST	0xffffffff81000000ull
+#define MAX_ENTRIES	256
+#define CPUID1_ECX_XSAVE	(1u << 26)
+#define CPUID1_ECX_OSXSAVE	(1u << 27)
+#define CPUID1_EDX_APIC		(1u << 9)
+#define MSR_APIC_BASE		0x1b
+#define APIC_BASE_BSP		(1ull << 8)
+#define APIC_BASE_ENABLE	(1ull << 11)
+#define APIC_BASE_DEFAULT	0xfee00000ull
 
 static struct vcpu *vcpu;
 static bool have_cpuid_table;
@@ -157,6 +168,151 @@ static void test_wrmsr_unknown(void)
 	expect_shutdown(SNIPPET_CODE(cm_wrmsr_unknown));
 }
 
+static struct kvm_cpuid2 *cpuid_alloc(void)
+{
+	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + MAX_ENTRIES *
+				      sizeof(struct kvm_cpuid_entry2));
+
+	if (!c)
+		tap_bail("out of memory");
+	c->nent = MAX_ENTRIES;
+	return c;
+}
+
+/* KVM_GET_SUPPORTED_CPUID (fd = system fd) or KVM_GET_CPUID2 (vCPU). */
+static struct kvm_cpuid2 *get_cpuid(int fd, unsigned long ioctl_nr)
+{
+	struct kvm_cpuid2 *c = cpuid_alloc();
+
+	if (!CHECK_SUCCESS(ioctl(fd, ioctl_nr, c))) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static struct kvm_cpuid_entry2 *leaf1(struct kvm_cpuid2 *c)
+{
+	unsigned int i;
+
+	for (i = 0; c && i < c->nent; i++)
+		if (c->entries[i].function == 1)
+			return &c->entries[i];
+	CHECK(!"CPUID table has leaf 1");
+	return NULL;
+}
+
+/* Leaf 1 of the vCPU's table, through a fresh KVM_GET_CPUID2. */
+static bool vcpu_leaf1(struct vcpu *v, struct kvm_cpuid_entry2 *out)
+{
+	struct kvm_cpuid2 *c = get_cpuid(v->fd, KVM_GET_CPUID2);
+	struct kvm_cpuid_entry2 *e = leaf1(c);
+
+	if (e)
+		*out = *e;
+	free(c);
+	return e != NULL;
+}
+
+static struct vcpu *osx_vcpu;
+static struct kvm_cpuid2 *osx_supported;
+
+static void test_supported_no_osxsave(void)
+{
+	struct kvm_cpuid_entry2 *e;
+
+	osx_supported = get_cpuid(kvm_fd(), KVM_GET_SUPPORTED_CPUID);
+	e = leaf1(osx_supported);
+	if (e)
+		CHECK_EQ(e->ecx & CPUID1_ECX_OSXSAVE, 0);
+}
+
+static void test_osxsave_follows_cr4(void)
+{
+	struct kvm_cpuid_entry2 *s = leaf1(osx_supported), e;
+	struct kvm_regs regs;
+
+	if (!s)
+		return;
+	if (!(s->ecx & CPUID1_ECX_XSAVE)) {
+		tap_case_skip("no XSAVE in KVM_GET_SUPPORTED_CPUID");
+		return;
+	}
+	osx_vcpu = guest_create(GUEST_LONG_MODE, SNIPPET_CODE(cm_osxsave));
+	if (!CHECK_SUCCESS(ioctl(osx_vcpu->fd, KVM_SET_CPUID2, osx_supported)))
+		return;
+	if (vcpu_leaf1(osx_vcpu, &e))
+		CHECK_EQ(e.ecx & CPUID1_ECX_OSXSAVE, 0);
+	if (!RUN_EXPECT_IO(osx_vcpu, KVM_EXIT_IO_OUT, 1, PORT_OSXSAVE_BEFORE, 1))
+		return;
+	vcpu_get_regs(osx_vcpu, &regs);
+	CHECK_EQ(regs.rcx & CPUID1_ECX_OSXSAVE, 0);
+	if (!RUN_EXPECT_IO(osx_vcpu, KVM_EXIT_IO_OUT, 1, PORT_OSXSAVE_AFTER, 1))
+		return;
+	vcpu_get_regs(osx_vcpu, &regs);
+	CHECK_EQ(regs.rcx & CPUID1_ECX_OSXSAVE, CPUID1_ECX_OSXSAVE);
+	if (vcpu_leaf1(osx_vcpu, &e))
+		CHECK_EQ(e.ecx & CPUID1_ECX_OSXSAVE, CPUID1_ECX_OSXSAVE);
+}
+
+static void test_apic_bit_follows_apic_base(void)
+{
+	struct kvm_cpuid_entry2 e;
+
+	if (!osx_vcpu) {
+		tap_case_skip("no vCPU from the OSXSAVE case");
+		return;
+	}
+	vcpu_set_msr(osx_vcpu, MSR_APIC_BASE, APIC_BASE_DEFAULT | APIC_BASE_BSP);
+	if (vcpu_leaf1(osx_vcpu, &e))
+		CHECK_EQ(e.edx & CPUID1_EDX_APIC, 0);
+	vcpu_set_msr(osx_vcpu, MSR_APIC_BASE,
+		     APIC_BASE_DEFAULT | APIC_BASE_BSP | APIC_BASE_ENABLE);
+	if (vcpu_leaf1(osx_vcpu, &e))
+		CHECK_EQ(e.edx & CPUID1_EDX_APIC, CPUID1_EDX_APIC);
+}
+
+static void test_set_cpuid_after_run(void)
+{
+	struct kvm_cpuid2 *c;
+
+	if (!osx_vcpu) {
+		tap_case_skip("no vCPU from the OSXSAVE case");
+		return;
+	}
+	c = get_cpuid(osx_vcpu->fd, KVM_GET_CPUID2);
+	if (!c)
+		goto out;
+	/* KVM 6.1's KVM_GET_CPUID2 leaves nent as passed in. */
+	c->nent = osx_supported->nent;
+	/* The very table it has: accepted. */
+	CHECK_SUCCESS(ioctl(osx_vcpu->fd, KVM_SET_CPUID2, c));
+	/*
+	 * The table first given: only OSXSAVE differs, and that is vCPU
+	 * state, not the model, so it is the same table.
+	 */
+	CHECK_SUCCESS(ioctl(osx_vcpu->fd, KVM_SET_CPUID2, osx_supported));
+	/* A changed model: refused. */
+	c->entries[0].eax--;
+	CHECK_ERRNO(ioctl(osx_vcpu->fd, KVM_SET_CPUID2, c), EINVAL);
+	c->nent--;
+	CHECK_ERRNO(ioctl(osx_vcpu->fd, KVM_SET_CPUID2, c), EINVAL);
+	c->nent = 0;
+	CHECK_ERRNO(ioctl(osx_vcpu->fd, KVM_SET_CPUID2, c), EINVAL);
+	/* The table is unchanged and the guest runs on. */
+	RUN_EXPECT(osx_vcpu, KVM_EXIT_HLT);
+	free(c);
+	c = get_cpuid(osx_vcpu->fd, KVM_GET_CPUID2);
+	if (c) {
+		CHECK_EQ(c->entries[0].function, 0);
+		CHECK_EQ(c->entries[0].eax, osx_supported->entries[0].eax);
+	}
+out:
+	free(c);
+	free(osx_supported);
+	guest_destroy(osx_vcpu);
+}
+
 static const struct tap_case cases[] = {
 	{ "CPUID without KVM_SET_CPUID2 does not exit to user space",
 	  test_cpuid_no_table },
@@ -177,6 +333,14 @@ static const struct tap_case cases[] = {
 	 */
 	{ "WRMSR of an unknown MSR: #GP, no IDT -> SHUTDOWN",
 	  test_wrmsr_unknown },
+	{ "KVM_GET_SUPPORTED_CPUID has no OSXSAVE (it is CR4 state)",
+	  test_supported_no_osxsave },
+	{ "CPUID and KVM_GET_CPUID2 OSXSAVE follow the guest's CR4",
+	  test_osxsave_follows_cr4 },
+	{ "KVM_GET_CPUID2 APIC bit follows IA32_APIC_BASE enable",
+	  test_apic_bit_follows_apic_base },
+	{ "KVM_SET_CPUID2 after KVM_RUN: same table 0, changed EINVAL",
+	  test_set_cpuid_after_run },
 };
 
 int main(void)

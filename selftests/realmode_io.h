@@ -22,9 +22,16 @@
 #define PORT_OUTSW		0x34
 #define PORT_OUTSW_DONE		0x35
 #define PORT_OUTSB_1		0x36
+#define PORT_INSB_CX		0x38	/* rmio_cx: CX lowered at the exit */
+#define PORT_INSB_CX_DONE	0x39
+#define PORT_OUTSB_CX		0x3a
+#define PORT_OUTSB_CX_DONE	0x3b
 
 #define STRING_BYTES		100	/* rep outsb / rep insb */
 #define STRING_WORDS		8	/* rep outsw */
 #define INSB_BUF_GPA		(GUEST_DATA_GPA + 0x1000)
+#define CX_BUF_GPA		(GUEST_DATA_GPA + 0x2000)
+#define CX_FULL			8	/* elements the guest asks for */
+#define CX_LOWERED		3	/* CX the host sets at the first exit */
 
 #endif

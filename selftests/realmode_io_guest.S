@@ -58,3 +58,26 @@ SNIPPET_BEGIN(rmio)
 	outsb
 	hlt
 SNIPPET_END(rmio)
+
+/*
+ * rep insb / rep outsb of CX_FULL elements; the host lowers CX at the
+ * first exit.  The guest reports CX (in AX) at each DONE port.
+ */
+SNIPPET_BEGIN(rmio_cx)
+	.code16
+	cld
+	mov	$CX_BUF_GPA, %di
+	mov	$CX_FULL, %cx
+	mov	$PORT_INSB_CX, %dx
+	rep insb
+	mov	%cx, %ax
+	out	%ax, $PORT_INSB_CX_DONE
+
+	mov	$GUEST_DATA_GPA, %si
+	mov	$CX_FULL, %cx
+	mov	$PORT_OUTSB_CX, %dx
+	rep outsb
+	mov	%cx, %ax
+	out	%ax, $PORT_OUTSB_CX_DONE
+	hlt
+SNIPPET_END(rmio_cx)

@@ -14,6 +14,7 @@
 #include "tap.h"
 
 SNIPPET(rmio);
+SNIPPET(rmio_cx);
 
 static struct vcpu *vcpu;
 
@@ -207,6 +208,104 @@ static void test_outsb_single(void)
 	CHECK_EQ(regs.rsi & 0xffff, GUEST_DATA_GPA + 6);
 }
 
+/*
+ * Run @v to the first exit of a rep string I/O on @port, lower CX to
+ * CX_LOWERED there (CX as found goes to *@first_cx), and run on to
+ * @done_port, where the guest reports its CX, which must be 0.  How many
+ * elements each exit carries is the hypervisor's business.  Returns the
+ * elements the host was handed in total (IN data: pattern(100 + i)), 0
+ * on failure.
+ */
+static unsigned int lower_cx(struct vcpu *v, uint8_t dir, uint16_t port,
+			     uint16_t done_port, uint16_t *first_cx)
+{
+	struct kvm_run *run = v->run;
+	unsigned int total = 0, exits = 0, i;
+	struct kvm_regs regs;
+
+	while (RUN_EXPECT(v, KVM_EXIT_IO) && run->io.port != done_port) {
+		uint8_t *data = vcpu_io_data(v);
+
+		/* A CX that wrapped below 0 would run on for 64K bytes. */
+		if (!CHECK_EQ(run->io.port, port) ||
+		    !CHECK_EQ(run->io.direction, dir) ||
+		    !CHECK_EQ(run->io.size, 1) || !CHECK(run->io.count >= 1) ||
+		    !CHECK(++exits <= CX_FULL))
+			return 0;
+		for (i = 0; dir == KVM_EXIT_IO_IN && i < run->io.count; i++)
+			data[i] = pattern(100 + total + i);
+		total += run->io.count;
+		if (exits == 1) {
+			vcpu_get_regs(v, &regs);
+			*first_cx = regs.rcx;
+			regs.rcx = CX_LOWERED;
+			vcpu_set_regs(v, &regs);
+		}
+	}
+	if (tap_case_failed())
+		return 0;
+	tap_diag("%u exits, %u elements handed over, CX %u at the first",
+		 exits, total, *first_cx);
+	/* The guest's own report of CX after the rep. */
+	if (!CHECK_EQ(run->io.size, 2) ||
+	    !CHECK_EQ(*(uint16_t *)vcpu_io_data(v), 0))
+		return 0;
+	return total;
+}
+
+static struct vcpu *cx_vcpu;
+
+/* As Linux's userspace_io_test: KVM does min(count at exit, new CX). */
+static void test_rep_insb_cx_lowered(void)
+{
+	uint16_t first_cx;
+	struct kvm_regs regs;
+	unsigned int i;
+	uint8_t *buf;
+
+	cx_vcpu = guest_create(GUEST_REAL_MODE, SNIPPET_CODE(rmio_cx));
+	buf = guest_mem(cx_vcpu, CX_BUF_GPA);
+	memset(buf, 0, CX_FULL);
+	if (!lower_cx(cx_vcpu, KVM_EXIT_IO_IN, PORT_INSB_CX, PORT_INSB_CX_DONE,
+		      &first_cx))
+		return;
+	/* No IN element completes before user space has supplied it. */
+	CHECK_EQ(first_cx, CX_FULL);
+	vcpu_get_regs(cx_vcpu, &regs);
+	CHECK_EQ(regs.rdi & 0xffff, CX_BUF_GPA + CX_LOWERED);
+	/* The first CX_LOWERED bytes arrived, nothing past them. */
+	for (i = 0; i < CX_FULL; i++)
+		if (!CHECK_EQ(buf[i], i < CX_LOWERED ? pattern(100 + i) : 0))
+			break;
+}
+
+/*
+ * OUTS differs: KVM sends one element per exit and has counted it in CX
+ * and SI by the exit, vmx sends a batch and counts it on the next
+ * KVM_RUN.  Either way the guest ends with CX = 0, SI within bounds.
+ */
+static void test_rep_outsb_cx_lowered(void)
+{
+	uint16_t first_cx;
+	struct kvm_regs regs;
+	unsigned int moved;
+
+	if (!cx_vcpu) {
+		tap_case_skip("no vCPU from the rep insb case");
+		return;
+	}
+	if (lower_cx(cx_vcpu, KVM_EXIT_IO_OUT, PORT_OUTSB_CX,
+		     PORT_OUTSB_CX_DONE, &first_cx)) {
+		vcpu_get_regs(cx_vcpu, &regs);
+		moved = (regs.rsi & 0xffff) - GUEST_DATA_GPA;
+		tap_diag("SI moved %u bytes", moved);
+		CHECK(moved >= CX_LOWERED && moved <= CX_FULL);
+		CHECK_EQ(moved, CX_FULL - first_cx + CX_LOWERED);
+		RUN_EXPECT(cx_vcpu, KVM_EXIT_HLT);
+	}
+	guest_destroy(cx_vcpu);
+}
+
 static const struct tap_case cases[] = {
 	{ "outb imm8 port: port, size 1, out, count 1, data", test_outb },
 	{ "outw imm8 port: size 2 data", test_outw },
@@ -221,6 +320,10 @@ static const struct tap_case cases[] = {
 	  test_rep_insb },
 	{ "rep outsw: 8 words in order", test_rep_outsw },
 	{ "outsb without rep: one byte, then HLT", test_outsb_single },
+	{ "rep insb, CX lowered at the exit: CX bytes land, CX/DI end right",
+	  test_rep_insb_cx_lowered },
+	{ "rep outsb, CX lowered at the exit: CX = 0, SI moved as counted",
+	  test_rep_outsb_cx_lowered },
 };
 
 int main(void)
