@@ -9,6 +9,8 @@
 #   /vmx.ko                        (--vmx-ko, optional)
 #   /selftests/                    executables of --tests DIR (static!)
 #   /init                          --init FILE (required)
+#   /bin/vmx-run, /boot/vmlinuz,   when --tests holds vmxrun_test: the
+#   /boot/l2-initrd.gz             monitor, this kernel, an L2 initramfs
 #   anything given as --add SRC:DST
 set -euo pipefail
 
@@ -99,6 +101,21 @@ if [[ -n $tests ]]; then
 		fi
 		cp "$f" "$root/selftests/"
 	done
+fi
+
+# vmxrun_test boots an L2 guest with vmx-run: this L1 kernel's own image,
+# a small L2 initramfs, and the monitor ($VMX_RUN or userspace/build).
+if [[ -n $tests && -e $tests/vmxrun_test ]]; then
+	vmx_run=${VMX_RUN:-$here/../../userspace/build/vmx-run}
+	if [[ -x $vmx_run && -r /boot/vmlinuz-$kver ]]; then
+		mkdir -p "$root/boot"
+		cp "$vmx_run" "$root/bin/vmx-run"
+		cp "/boot/vmlinuz-$kver" "$root/boot/vmlinuz"
+		"$here/mkl2initramfs.sh" "$root/boot/l2-initrd.gz" "$busybox"
+	else
+		echo "mkinitramfs: warning: no $vmx_run or /boot/vmlinuz-$kver;" \
+		     "vmxrun_test will fail" >&2
+	fi
 fi
 
 for a in ${adds[@]+"${adds[@]}"}; do

@@ -34,6 +34,11 @@ typedef void (*io_fn)(void *opaque, uint64_t off, uint8_t *data, uint32_t len,
 		      bool is_write);
 int io_register(struct vm *vm, enum io_space sp, uint64_t base, uint64_t len,
 		io_fn fn, void *opaque);
+/*
+ * Added by the core: ranges may overlap, an access goes to the smallest
+ * range containing all of it.  io_unregister removes the range at base.
+ */
+int io_unregister(struct vm *vm, enum io_space sp, uint64_t base);
 
 /* Interrupts: a GSI level (KVM_IRQ_LINE) and an MSI (KVM_SIGNAL_MSI). */
 int vm_irq_line(struct vm *vm, uint32_t gsi, int level);
@@ -66,6 +71,11 @@ void vm_request_reset(struct vm *vm);
 #define PCI_MMIO_BASE	0xe0000000ULL
 #define PCI_MMIO_SIZE	0x10000000ULL
 int pci_init(struct vm *vm);
+/*
+ * Added by the core: the MP table routes INTx of PCI device dev (1-31),
+ * pin 0-3 (INTA-INTD), to this IOAPIC pin (level, active low).
+ */
+#define PCI_INTX_GSI(dev, pin)	(16 + ((dev) + (pin)) % 8)
 
 /* ---- devices, created from the command line ---- */
 int uart_init(struct vm *vm, int in_fd, int out_fd);	/* COM1, IRQ 4 */
