@@ -252,11 +252,13 @@ bool virtq_need_irq(struct virtq *vq)
 	return (uint16_t)(new - ev - 1) < (uint16_t)(new - old);
 }
 
-size_t iov_to_buf(const struct iovec *iov, unsigned int n, size_t off,
-		  void *buf, size_t len)
+/* Copy between a flat buffer and bytes [off, off + len) of an iovec array. */
+static size_t iov_copy(const struct iovec *iov, unsigned int n, size_t off,
+		       uint8_t *buf, size_t len, bool to_iov)
 {
 	size_t done = 0, c;
 	unsigned int i;
+	uint8_t *p;
 
 	for (i = 0; i < n && done < len; i++) {
 		if (off >= iov[i].iov_len) {
@@ -266,33 +268,27 @@ size_t iov_to_buf(const struct iovec *iov, unsigned int n, size_t off,
 		c = iov[i].iov_len - off;
 		if (c > len - done)
 			c = len - done;
-		memcpy((uint8_t *)buf + done, (uint8_t *)iov[i].iov_base + off, c);
+		p = (uint8_t *)iov[i].iov_base + off;
+		if (to_iov)
+			memcpy(p, buf + done, c);
+		else
+			memcpy(buf + done, p, c);
 		done += c;
 		off = 0;
 	}
 	return done;
 }
 
+size_t iov_to_buf(const struct iovec *iov, unsigned int n, size_t off,
+		  void *buf, size_t len)
+{
+	return iov_copy(iov, n, off, buf, len, false);
+}
+
 size_t iov_from_buf(const struct iovec *iov, unsigned int n, size_t off,
 		    const void *buf, size_t len)
 {
-	size_t done = 0, c;
-	unsigned int i;
-
-	for (i = 0; i < n && done < len; i++) {
-		if (off >= iov[i].iov_len) {
-			off -= iov[i].iov_len;
-			continue;
-		}
-		c = iov[i].iov_len - off;
-		if (c > len - done)
-			c = len - done;
-		memcpy((uint8_t *)iov[i].iov_base + off,
-		       (const uint8_t *)buf + done, c);
-		done += c;
-		off = 0;
-	}
-	return done;
+	return iov_copy(iov, n, off, (uint8_t *)buf, len, true);
 }
 
 unsigned int iov_slice(const struct iovec *iov, unsigned int n, size_t off,
