@@ -47,6 +47,7 @@ run_each() {
 	if [[ $skip != *" unit "* ]]; then
 		"$top/selftests/build/unit/decode_test" | unnumber "unit decode"
 		"$top/selftests/build/unit/virtq_test" | unnumber "unit virtq"
+		"$top/selftests/build/unit/virtio_dev_test" | unnumber "unit virtio"
 		if out=$("$here/test-parser.sh" 2>&1); then
 			echo "ok unit harness: log parser self-test (${out##*$'\n'})"
 		else
