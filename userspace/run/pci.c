@@ -88,9 +88,10 @@ bool pci_mem_enabled(const struct pci_dev *d)
 	return __atomic_load_n(&d->cfg[0x04], __ATOMIC_RELAXED) & PCI_CMD_MEM;
 }
 
+/* INTA#, routed as the MP table says (monitor.h). */
 int pci_intx_gsi(int slot)
 {
-	return 16 + (slot - 1) % 8;
+	return PCI_INTX_GSI(slot, 0);
 }
 
 static void bar_io(void *opaque, uint64_t off, uint8_t *data, uint32_t len,
