@@ -22,6 +22,8 @@
 static uint8_t ram[RAM_SIZE];
 static struct { int sp; uint64_t base, len; io_fn fn; void *opaque; } io[MAX_IO];
 static int nr_io, nr_loop, log_lines, irq_level[64], msi_count;
+/* virtio-blk is the first device, slot 1, INTA#. */
+#define BLK_GSI PCI_INTX_GSI(1, 0)
 static struct { int fd; void (*cb)(void *); void *opaque; } loops[16];
 static uint64_t msi_addr;
 static uint32_t msi_data;
@@ -294,7 +296,8 @@ int main(void)
 	ok(blk_req(&blk, 1, 3, 512, false) == 0, "OUT sector 3: status OK");
 	ok(pread(fd, back, 512, 3 * 512) == 512 && !memcmp(back, pattern, 512),
 	   "OUT: image holds the data");
-	ok(irq_level[16] == 1 && mr(blk.isr, 1) == 1 && irq_level[16] == 0,
+	ok(irq_level[BLK_GSI] == 1 && mr(blk.isr, 1) == 1 &&
+	   irq_level[BLK_GSI] == 0,
 	   "INTx: line raised, ISR read returns 1 and lowers it");
 	memset(ram + BUF + 0x1000, 0, 512);
 	ok(blk_req(&blk, 0, 3, 512, true) == 0 &&
