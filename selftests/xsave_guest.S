@@ -66,3 +66,25 @@ SNIPPET_BEGIN(xs_spin)
 	out	%al, $PORT_XS_STORED
 	hlt
 SNIPPET_END(xs_spin)
+
+/*
+ * The guest sets CR4.OSXSAVE and XCR0 := RSI itself, then exits; after the
+ * exit it reads XCR0 back with XGETBV into RAX and exits again: the value
+ * must survive the exit and the host's own XCR0.
+ */
+SNIPPET_BEGIN(xs_xsetbv)
+	.code64
+	mov	%cr4, %rax
+	or	$(1 << 18), %rax	/* CR4.OSXSAVE, as Linux sets it */
+	mov	%rax, %cr4
+	mov	%esi, %eax
+	xor	%edx, %edx
+	xor	%ecx, %ecx
+	xsetbv
+	out	%al, $PORT_XS_LOADED
+	xor	%ecx, %ecx
+	xgetbv
+	out	%al, $PORT_XS_STORED
+1:	hlt
+	jmp	1b
+SNIPPET_END(xs_xsetbv)

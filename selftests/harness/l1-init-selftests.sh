@@ -170,18 +170,27 @@ kmsg
 run_all kvm "$why"
 
 # --- same ok/not ok pattern on both devices? ---
+# KVM's own bugs in the emulator (selftests/harness/kvm-known.txt, passed
+# as vmx_kvm_known=<test>:<case>,...): such a case failing on KVM counts as
+# agreeing with vmx passing it.
+KVM_KNOWN=" $(echo "${vmx_kvm_known:-}" | tr , ' ') "
 pattern() {
 	[ -e "$R/$1.$2.rc" ] || { echo "not-run"; return; }
-	awk -v rc="$(cat "$R/$1.$2.rc")" '
+	awk -v rc="$(cat "$R/$1.$2.rc")" -v dev="$1" -v t="$2" \
+	    -v known="$KVM_KNOWN" '
 		/^(not )?ok [0-9]+/ {
 			if ($1 == "not") { n = $3; r = "fail" }
 			else { n = $2; r = (toupper($0) ~ /# *SKIP/) ? "skip" : "ok" }
+			if (dev == "kvm" && r == "fail" &&
+			    index(known, " " t ":" n " ")) { r = "ok"; kf++ }
 			s = s " " n ":" r
 		}
 		END {
+			if (kf && rc == 1 && kf == fails) rc = 0
 			x = (rc == 0) ? "pass" : (rc == 4) ? "skip" : "fail"
 			print "exit=" x s
-		}' "$R/$1.$2"
+		}
+		/^not ok [0-9]+/ { fails++ }' "$R/$1.$2"
 }
 for t in $TESTS; do
 	pv=$(pattern vmx "$t")

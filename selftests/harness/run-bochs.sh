@@ -202,7 +202,7 @@ PROMPT 0
 TIMEOUT 0
 LABEL l1
   KERNEL /vmlinuz
-  APPEND initrd=/initrd.gz $append vmx_timeout=$timeout ${BOCHS_APPEND:-}
+  APPEND initrd=/initrd.gz $append vmx_timeout=$timeout vmx_kvm_known=$("$here/kvm-known.sh") ${BOCHS_APPEND:-}
 EOF
 xorriso -as mkisofs -quiet -follow-links -o "$work/l1.iso" -b isolinux/isolinux.bin \
 	-c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \

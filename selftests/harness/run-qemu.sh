@@ -76,7 +76,7 @@ set +e
 timeout -k 10 "$watchdog" qemu-system-x86_64 \
 	-accel tcg,thread=multi -smp 2 -m 2048 -cpu EPYC,+svm,+npt \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
-	-append "console=ttyS0 quiet panic=-1 vmx_timeout=$timeout" \
+	-append "console=ttyS0 quiet panic=-1 vmx_timeout=$timeout vmx_kvm_known=$("$here/kvm-known.sh")" \
 	-nographic -no-reboot </dev/null 2>"$log.stderr" |
 	if [[ -n $verbose ]]; then tee "$log" >&2; else cat >"$log"; fi
 emu_rc=${PIPESTATUS[0]}
