@@ -5,8 +5,12 @@
  * harness/l2-init.sh) on $VMX_DEV, and assert on its serial output: the
  * kernel banner, /init running, every vCPU online, a line typed on the
  * serial console read back, and the debug-exit value as vmx-run's exit
- * status ($VMXRUN_APPEND adds to the command line).  Also: bad options and a missing kernel give status 2 and name
- * the culprit.  $VMX_RUN overrides /bin/vmx-run.
+ * status ($VMXRUN_APPEND adds to the command line).  The guest also gets
+ * virtio devices and reports on each: a disk it writes a pattern to (read
+ * back in the guest and checked in the image afterwards), a read-only disk
+ * it must not be able to write, -n loop's fake peer it pings, and --rng it
+ * reads /dev/hwrng from.  Also: bad options and a missing kernel give status
+ * 2 and name the culprit.  $VMX_RUN overrides /bin/vmx-run.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +30,10 @@
 #define INITRD		"/boot/l2-initrd.gz"
 #define BOOT_TIMEOUT	240	/* seconds, nested under TCG */
 #define TYPED		"hello-serial"
+/* Both as in harness/l2-init.sh. */
+#define DISK_PATTERN	"vmx-run virtio-blk pattern 0123456789abcdef"
+#define DISK_OFFSET	4096
+#define RO_DATA		"vmx-run read-only disk"
 
 static const char *vmx_run = "/bin/vmx-run";
 static const char *dev = "/dev/vmx";
@@ -161,12 +169,47 @@ static void show_tail(const struct result *r)
 	diag_lines("vmx-run", r->err, "", 30);
 }
 
+/* A zeroed raw image of size bytes in /tmp starting with data; its path. */
+static void make_image(char *path, off_t size, const char *data)
+{
+	int fd = mkstemp(path);
+
+	if (fd < 0 || ftruncate(fd, size) ||
+	    pwrite(fd, data, strlen(data), 0) != (ssize_t)strlen(data))
+		tap_bail("%s: %s", path, strerror(errno));
+	close(fd);
+}
+
+/* Whether the image at path holds want at offset, followed by zeros. */
+static bool image_has(const char *path, off_t offset, const char *want)
+{
+	char buf[512] = "", zero[512] = "";
+	size_t len = strlen(want);
+	int fd = open(path, O_RDONLY);
+	bool ok;
+
+	ok = fd >= 0 && pread(fd, buf, sizeof(buf), offset) == sizeof(buf) &&
+	     !memcmp(buf, want, len) && !memcmp(buf + len, zero, sizeof(buf) - len);
+	if (!ok)
+		tap_diag("%s at %ld: '%.*s'", path, (long)offset, (int)len, buf);
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
 static void boot(int cpus, int code)
 {
 	char c[8], mem[8] = "256", append[128];
+	char disk[] = "/tmp/vmxrun-disk-XXXXXX", ro[] = "/tmp/vmxrun-ro-XXXXXX";
+	char ro_arg[sizeof(ro) + 3];
 	const char *argv[] = { vmx_run, "--dev", dev, "-k", KERNEL, "-i", INITRD,
-			       "-c", c, "-m", mem, "-a", append, NULL };
+			       "-c", c, "-m", mem, "-a", append, "-d", disk,
+			       "-d", ro_arg, "-n", "loop", "--rng", NULL };
 	char want[32];
+
+	make_image(disk, 8 << 20, "");
+	make_image(ro, 1 << 20, RO_DATA);
+	snprintf(ro_arg, sizeof(ro_arg), "%s,ro", ro);
 
 	snprintf(c, sizeof(c), "%d", cpus);
 	snprintf(append, sizeof(append),
@@ -175,15 +218,24 @@ static void boot(int cpus, int code)
 	run(argv, &res);
 	tap_diag("-c %d: boot to 'L2: ready' %.1f s, vmx-run ran %.1f s, exit %d",
 		 cpus, res.ready_secs, res.secs, res.status);
-	diag_lines("guest", res.out, "L2: ", 10);
+	diag_lines("guest", res.out, "L2: ", 20);
 	CHECK(strstr(res.out, "Linux version") != NULL);
 	CHECK(strstr(res.out, "L2: init ran") != NULL);
 	snprintf(want, sizeof(want), "L2: cpus %d\r", cpus);
 	CHECK(strstr(res.out, want) != NULL);
 	CHECK(strstr(res.out, "L2: read '" TYPED "'") != NULL);
+	CHECK(strstr(res.out, "L2: disk ok") != NULL);
+	CHECK(strstr(res.out, "L2: ro ok") != NULL);
+	CHECK(strstr(res.out, "L2: ping ok") != NULL);
+	CHECK(strstr(res.out, "L2: rng ok") != NULL);
 	CHECK_EQ(res.status, (code << 1) | 1);
+	/* What the guest wrote reached the image; the read-only one is intact. */
+	CHECK(image_has(disk, DISK_OFFSET, DISK_PATTERN));
+	CHECK(image_has(ro, 0, RO_DATA));
 	if (tap_case_failed())
 		show_tail(&res);
+	unlink(disk);
+	unlink(ro);
 }
 
 static void test_boot_2cpus(void)

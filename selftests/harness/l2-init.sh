@@ -17,6 +17,78 @@ if read -t 30 -r line; then
 else
 	echo "L2: read nothing"
 fi
+
+# virtio, when vmx-run was given devices (vmxrun_test: a disk, a read-only
+# disk, -n loop, --rng): load the modules mkl2initramfs.sh copied, then
+# exercise each device.  Every check prints "L2: <what> ok" or a reason.
+for m in $(cat /lib/modules/order); do
+	insmod "/lib/modules/$m.ko" || echo "L2: insmod $m failed"
+done
+echo "L2: modules loaded: $(wc -l </lib/modules/order)"
+# Probing is synchronous for PCI, but give devtmpfs a moment.
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	[ -b /dev/vda ] && break
+	sleep 1
+done
+
+pat="vmx-run virtio-blk pattern 0123456789abcdef"
+if [ -b /dev/vda ]; then
+	printf %s "$pat" | dd of=/dev/vda bs=512 seek=8 count=1 conv=sync,fsync 2>/dev/null
+	# Read back from the device, not the page cache.
+	echo 3 >/proc/sys/vm/drop_caches
+	got=$(dd if=/dev/vda bs=512 skip=8 count=1 2>/dev/null | head -c ${#pat})
+	if [ "$got" = "$pat" ]; then
+		echo "L2: disk ok ($(cat /sys/block/vda/size) sectors)"
+	else
+		echo "L2: disk read back '$got'"
+	fi
+else
+	echo "L2: no /dev/vda"
+fi
+
+rodata="vmx-run read-only disk"
+if [ -b /dev/vdb ]; then
+	ro=$(cat /sys/block/vdb/ro)
+	got=$(dd if=/dev/vdb bs=512 count=1 2>/dev/null | head -c ${#rodata})
+	if dd if=/dev/zero of=/dev/vdb bs=512 count=1 conv=fsync 2>/dev/null; then
+		wrote=yes
+	else
+		wrote=no
+	fi
+	if [ "$got" = "$rodata" ] && { [ "$ro" = 1 ] || [ $wrote = no ]; }; then
+		echo "L2: ro ok (ro=$ro, write went through: $wrote)"
+	else
+		echo "L2: ro disk: ro=$ro wrote=$wrote read '$got'"
+	fi
+else
+	echo "L2: no /dev/vdb"
+fi
+
+if [ -d /sys/class/net/eth0 ]; then
+	ip link set lo up
+	ip link set eth0 up
+	ip addr add 10.0.2.15/24 dev eth0
+	if ping -c 2 -W 5 10.0.2.2 >/tmp/ping 2>&1; then
+		echo "L2: ping ok"
+	else
+		echo "L2: ping failed: $(tail -n 2 /tmp/ping | tr '\n' ' ')"
+	fi
+else
+	echo "L2: no eth0"
+fi
+
+if [ -c /dev/hwrng ]; then
+	n=$(timeout 20 dd if=/dev/hwrng bs=16 count=1 2>/dev/null | wc -c)
+	cur=$(cat /sys/class/misc/hw_random/rng_current)
+	if [ "$n" = 16 ]; then
+		echo "L2: rng ok ($cur)"
+	else
+		echo "L2: rng read $n bytes ($cur)"
+	fi
+else
+	echo "L2: no /dev/hwrng"
+fi
+
 code=${l2_exit:-0}
 # /dev/port offset 0xf4 = port 0xf4.
 printf "\\$(printf %o "$code")" | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null

@@ -111,7 +111,7 @@ if [[ -n $tests && -e $tests/vmxrun_test ]]; then
 		mkdir -p "$root/boot"
 		cp "$vmx_run" "$root/bin/vmx-run"
 		cp "/boot/vmlinuz-$kver" "$root/boot/vmlinuz"
-		"$here/mkl2initramfs.sh" "$root/boot/l2-initrd.gz" "$busybox"
+		"$here/mkl2initramfs.sh" "$root/boot/l2-initrd.gz" "$busybox" "$kver"
 	else
 		echo "mkinitramfs: warning: no $vmx_run or /boot/vmlinuz-$kver;" \
 		     "vmxrun_test will fail" >&2
