@@ -310,8 +310,8 @@ static const struct tap_case cases[] = {
 	{ "vmx-run --help documents every option", test_help },
 	{ "bad options: status 2, the option named", test_bad_option },
 	{ "missing kernel or initrd: status 2, the file named", test_missing_kernel },
-	{ "boot Linux, 2 vCPUs: banner, init, cpus, serial input, debug exit", test_boot_2cpus },
-	{ "boot Linux, 4 vCPUs: banner, init, cpus, serial input, debug exit", test_boot_4cpus },
+	{ "boot Linux, 2 vCPUs: banner, init, cpus, serial input, virtio, debug exit", test_boot_2cpus },
+	{ "boot Linux, 4 vCPUs: banner, init, cpus, serial input, virtio, debug exit", test_boot_4cpus },
 };
 
 int main(void)

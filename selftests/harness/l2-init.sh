@@ -26,7 +26,7 @@ for m in $(cat /lib/modules/order); do
 done
 echo "L2: modules loaded: $(wc -l </lib/modules/order)"
 # Probing is synchronous for PCI, but give devtmpfs a moment.
-for i in 1 2 3 4 5 6 7 8 9 10; do
+for _ in 1 2 3 4 5 6 7 8 9 10; do
 	[ -b /dev/vda ] && break
 	sleep 1
 done
