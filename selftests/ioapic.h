@@ -3,17 +3,8 @@
 #ifndef SELFTEST_IOAPIC_H
 #define SELFTEST_IOAPIC_H
 
+#include "apic_regs.h"
 #include "layout.h"
-
-#define APIC_MMIO		0xfee00000
-#define APIC_SVR		0xf0
-#define APIC_EOI		0xb0
-#define APIC_SVR_ENABLE		0x1ff	/* enabled, spurious vector 0xff */
-#define IOAPIC_MMIO		0xfec00000
-#define IOAPIC_WIN		0x10
-#define IOAPIC_REDIR(pin)	(0x10 + 2 * (pin))
-#define RTE_LEVEL		0x8000
-#define RTE_REMOTE_IRR		(1ull << 14)
 
 #define EDGE_GSI		17	/* IOAPIC only: no PIC pin */
 #define LEVEL_GSI		18
