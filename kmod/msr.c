@@ -12,6 +12,7 @@
 #include <asm/processor-flags.h>
 
 #include "core.h"
+#include "msr_inert.h"
 
 #define MAX_IO_MSRS		256
 #define APIC_BASE_DEFAULT	0xfee00000ULL
@@ -155,6 +156,10 @@ static int msr_get(struct vmx_vcpu *vcpu, u32 index, u64 *data, bool host)
 		*data = 0;
 		return 0;
 	}
+	if (msr_inert(index)) {
+		*data = 0;
+		return 0;
+	}
 	m = mtrr_slot(vcpu, index);
 	if (!m)
 		return -EINVAL;
@@ -214,6 +219,8 @@ static int msr_set(struct vmx_vcpu *vcpu, u32 index, u64 data, bool host)
 	case MSR_IA32_TSC_DEADLINE:
 		return (host || !data) ? 0 : -EINVAL;
 	}
+	if (msr_inert(index))
+		return 0;
 	m = mtrr_slot(vcpu, index);
 	if (!m)
 		return -EINVAL;

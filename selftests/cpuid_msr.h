@@ -7,6 +7,8 @@
 #define MSR_STAR		0xc0000081
 #define MSR_LSTAR		0xc0000082
 #define MSR_UNKNOWN		0xdeadbeef
+#define MSR_AMD_SYSCFG		0xc0010010
+#define MSR_AMD_NB_CFG		0xc001001f
 
 #define PORT_CPUID0		0x70
 #define PORT_CPUID_LOOP		0x71
@@ -16,6 +18,7 @@
 #define PORT_LSTAR_WRITTEN	0x75
 #define PORT_OSXSAVE_BEFORE	0x76
 #define PORT_OSXSAVE_AFTER	0x77
+#define PORT_INERT		0x78
 
 #define CR4_OSXSAVE		(1 << 18)
 

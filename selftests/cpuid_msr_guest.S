@@ -87,3 +87,28 @@ SNIPPET_BEGIN(cm_osxsave)
 	out	%al, $PORT_OSXSAVE_AFTER
 	hlt
 SNIPPET_END(cm_osxsave)
+
+/*
+ * AMD configuration MSRs Linux probes (NB_CFG write, SYSCFG read): no
+ * #GP, reads give 0 even after a write.  ESI and EDI get the reads.
+ */
+SNIPPET_BEGIN(cm_inert)
+	.code64
+	mov	$MSR_AMD_NB_CFG, %ecx
+	xor	%eax, %eax
+	mov	$0x4000, %edx
+	wrmsr
+	mov	$-1, %eax
+	mov	$-1, %edx
+	rdmsr
+	mov	%eax, %esi
+	or	%edx, %esi
+	mov	$MSR_AMD_SYSCFG, %ecx
+	mov	$-1, %eax
+	mov	$-1, %edx
+	rdmsr
+	mov	%eax, %edi
+	or	%edx, %edi
+	out	%al, $PORT_INERT
+	hlt
+SNIPPET_END(cm_inert)

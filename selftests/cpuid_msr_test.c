@@ -19,6 +19,7 @@ SNIPPET(cm_main);
 SNIPPET(cm_rdmsr_unknown);
 SNIPPET(cm_wrmsr_unknown);
 SNIPPET(cm_osxsave);
+SNIPPET(cm_inert);
 
 /* Leaf 0 of our own CPUID table: max leaf 1, vendor "vmxselftests". */
 #define LEAF0_EAX	1
@@ -166,6 +167,20 @@ static void test_rdmsr_unknown(void)
 static void test_wrmsr_unknown(void)
 {
 	expect_shutdown(SNIPPET_CODE(cm_wrmsr_unknown));
+}
+
+/* Linux's boot probes of AMD's NB_CFG and SYSCFG: no #GP, both read 0. */
+static void test_amd_inert_msrs(void)
+{
+	struct vcpu *v = guest_create(GUEST_LONG_MODE, SNIPPET_CODE(cm_inert));
+	struct kvm_regs regs;
+
+	if (RUN_EXPECT_IO(v, KVM_EXIT_IO_OUT, 1, PORT_INERT, 1)) {
+		vcpu_get_regs(v, &regs);
+		CHECK_EQ(regs.rsi, 0);
+		CHECK_EQ(regs.rdi, 0);
+	}
+	guest_destroy(v);
 }
 
 static struct kvm_cpuid2 *cpuid_alloc(void)
@@ -333,6 +348,8 @@ static const struct tap_case cases[] = {
 	 */
 	{ "WRMSR of an unknown MSR: #GP, no IDT -> SHUTDOWN",
 	  test_wrmsr_unknown },
+	{ "AMD NB_CFG write and SYSCFG read: no #GP, both read 0",
+	  test_amd_inert_msrs },
 	{ "KVM_GET_SUPPORTED_CPUID has no OSXSAVE (it is CR4 state)",
 	  test_supported_no_osxsave },
 	{ "CPUID and KVM_GET_CPUID2 OSXSAVE follow the guest's CR4",
