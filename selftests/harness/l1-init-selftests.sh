@@ -91,6 +91,9 @@ load() {
 	insmod "$M/$1.ko"
 }
 
+# tun, for vmxrun_test's tap case (/dev/net/tun); absent tests just skip.
+[ -e "$M/tun.ko" ] && load tun >/dev/null 2>&1
+
 # run_one <dev> <test>: one run, output prefixed, copy kept for "agree".
 run_one() {
 	local dev="$1" t="$2" start rc secs to=

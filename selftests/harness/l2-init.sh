@@ -10,6 +10,32 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 echo "L2: init ran, uptime $(cut -d' ' -f1 /proc/uptime) s"
 echo "L2: cpus $(grep -c ^processor /proc/cpuinfo)"
+
+# l2_hvc=1 (vmx-run --console): hvc0 owns the host's stdin; the test
+# types a line into it and reads what the guest writes to it.
+if [ "$l2_hvc" = 1 ]; then
+	for m in $(cat /lib/modules/order); do
+		insmod "/lib/modules/$m.ko" || echo "L2: insmod $m failed"
+	done
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		[ -c /dev/hvc0 ] && break
+		sleep 1
+	done
+	if [ -c /dev/hvc0 ]; then
+		echo "L2: hvc0 says hello" >/dev/hvc0
+	else
+		echo "L2: no /dev/hvc0"
+	fi
+	echo "L2: ready"
+	if read -t 30 -r line </dev/hvc0; then
+		echo "L2: hvc read '$line'"
+	else
+		echo "L2: hvc read nothing"
+	fi
+	printf "\\$(printf %o "${l2_exit:-0}")" |
+		dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+	reboot -f
+fi
 # Serial input: the test types one line once it sees "L2: ready".
 echo "L2: ready"
 if read -t 30 -r line; then

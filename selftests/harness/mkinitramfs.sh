@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the gzip'ed newc initramfs that an emulated L1 host boots:
 #   /bin/busybox + applet symlinks (/bin, /sbin)
-#   /lib/modules/<ver>/<name>.ko   kvm, kvm-amd, kvm-intel, irqbypass, ccp and
+#   /lib/modules/<ver>/<name>.ko   kvm, kvm-amd, kvm-intel, irqbypass, ccp, tun and
 #                                  whatever their `modinfo -F depends` needs,
 #                                  copied flat so /init can insmod by name
 #   /lib/modules/<ver>/deps        "<name> <dep>..." per module, so /init can
@@ -81,7 +81,7 @@ add_module() {
 		add_module "$d"
 	done
 }
-for m in irqbypass kvm kvm_amd kvm_intel ccp; do
+for m in irqbypass kvm kvm_amd kvm_intel ccp tun; do
 	add_module "$m"
 done
 

@@ -44,7 +44,7 @@ add_module() {
 	esac
 	echo "$name" >>"$root/lib/modules/order"
 }
-for m in virtio_pci virtio_blk virtio_net virtio_rng; do
+for m in virtio_pci virtio_blk virtio_net virtio_rng virtio_console; do
 	add_module "$m"
 done
 touch "$root/lib/modules/order"

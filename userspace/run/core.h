@@ -83,9 +83,11 @@ int mptable_write(struct vm *vm);
 /* platform.c: debug exit, reset ports */
 int platform_init(struct vm *vm);
 
+/* legacy.c: ports of absent legacy chips, quietly floating */
+int legacy_init(struct vm *vm);
+
 /* term.c */
 extern bool term_is_raw;	/* mon_log then ends lines with CR LF */
-void term_raw(int fd);
 void term_restore(void);
 
 #endif

@@ -27,7 +27,8 @@ static const char usage[] =
 "  -d, --disk PATH[,ro]  virtio-blk disk on a raw image (repeatable)\n"
 "  -n, --net tap=NAME|loop  virtio-net on a tap device, or looped back\n"
 "                        to itself (repeatable)\n"
-"      --console         virtio-console on stdin/stdout (hvc0)\n"
+"      --console         virtio-console (hvc0) on stdin/stdout; it takes\n"
+"                        the input, the serial port then only prints\n"
 "      --rng             virtio-rng fed from the host's getrandom()\n"
 "      --dev PATH        KVM-API device (default /dev/vmx; /dev/kvm works)\n"
 "  -h, --help            this text\n"
@@ -192,8 +193,8 @@ static int devices(struct vm *vm, struct opts *o)
 	char path[4096];
 	int i, r;
 
-	if (platform_init(vm) || rtc_init(vm) ||
-	    uart_init(vm, STDIN_FILENO, STDOUT_FILENO)) {
+	if (platform_init(vm) || legacy_init(vm) || rtc_init(vm) ||
+	    uart_init(vm, o->console ? -1 : STDIN_FILENO, STDOUT_FILENO)) {
 		mon_log("cannot set up the platform devices");
 		return -1;
 	}
@@ -222,7 +223,7 @@ static int devices(struct vm *vm, struct opts *o)
 			return -1;
 		}
 	}
-	if (o->console && (r = virtio_console_create(vm))) {
+	if (o->console && (r = virtio_console_create(vm, STDIN_FILENO))) {
 		mon_log("--console: %s", strerror(-r));
 		return -1;
 	}

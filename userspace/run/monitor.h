@@ -59,6 +59,13 @@ int loop_del(struct vm *vm, int fd);
 /* The monitor's own messages go to stderr, one line each, prefixed. */
 void mon_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * The host terminal, for the device that reads stdin: raw mode (restored
+ * at exit), and the Ctrl-A escape (x quits; returns whether c is input).
+ */
+void term_raw(int fd);
+bool term_escape(struct vm *vm, bool *pending, uint8_t c);
+
 /* Guest asked to power off (code >= 0 becomes the exit status) or reset. */
 void vm_request_exit(struct vm *vm, int code);
 void vm_request_reset(struct vm *vm);
@@ -82,7 +89,7 @@ int uart_init(struct vm *vm, int in_fd, int out_fd);	/* COM1, IRQ 4 */
 int rtc_init(struct vm *vm);				/* CMOS at 0x70 */
 int virtio_blk_create(struct vm *vm, const char *path, bool readonly);
 int virtio_net_create(struct vm *vm, const char *spec);	/* "tap=NAME" or "loop" */
-int virtio_console_create(struct vm *vm);
+int virtio_console_create(struct vm *vm, int in_fd);	/* hvc0; in_fd or -1 */
 int virtio_rng_create(struct vm *vm);
 
 #endif

@@ -37,3 +37,23 @@ void term_raw(int fd)
 	if (!tcsetattr(fd, TCSANOW, &t))
 		term_is_raw = true;
 }
+
+/*
+ * The Ctrl-A escape on a terminal, for whichever device reads stdin:
+ * Ctrl-A x ends the VM, Ctrl-A Ctrl-A sends one Ctrl-A.  Returns whether
+ * c goes on to the guest.
+ */
+bool term_escape(struct vm *vm, bool *pending, uint8_t c)
+{
+	if (*pending) {
+		*pending = false;
+		if (c == 'x')
+			vm_request_exit(vm, 0);
+		return c == 1;
+	}
+	if (c == 1) {
+		*pending = true;
+		return false;
+	}
+	return true;
+}

@@ -175,20 +175,8 @@ static void uart_io(void *opaque, uint64_t off, uint8_t *data, uint32_t len,
 
 static void rx_byte(struct uart *u, uint8_t c)
 {
-	if (u->tty) {
-		if (u->escape) {
-			u->escape = false;
-			if (c == 'x') {
-				vm_request_exit(u->vm, 0);
-				return;
-			}
-			if (c != 1)
-				return;
-		} else if (c == 1) {
-			u->escape = true;
-			return;
-		}
-	}
+	if (u->tty && !term_escape(u->vm, &u->escape, c))
+		return;
 	if (u->rx_count < RX_SIZE)	/* else dropped: the guest is not reading */
 		u->rx[(u->rx_head + u->rx_count++) % RX_SIZE] = c;
 }
