@@ -62,6 +62,12 @@ struct vmx_vcpu *vmx_vcpu_by_id(struct vmx_vm *vm, u32 id)
 
 void vmx_vcpu_deliver_init(struct vmx_vcpu *vcpu)
 {
+	/*
+	 * A SIPI still pending from before this INIT found no processor
+	 * waiting for it; one sent after it must survive, even when the
+	 * target thread sees both at once (Linux sends them back to back).
+	 */
+	clear_bit(VMX_APIC_EV_SIPI, &vcpu->apic_events);
 	set_bit(VMX_APIC_EV_INIT, &vcpu->apic_events);
 	vmx_make_request(vcpu, VMX_REQ_EVENT);
 	vmx_vcpu_kick(vcpu);
@@ -249,8 +255,6 @@ void vmx_accept_apic_events(struct vmx_vcpu *vcpu)
 		vcpu->mp_state = (apic_base & MSR_IA32_APICBASE_BSP) ?
 				 KVM_MP_STATE_RUNNABLE :
 				 KVM_MP_STATE_INIT_RECEIVED;
-		clear_bit(VMX_APIC_EV_SIPI, &vcpu->apic_events);
-		return;
 	}
 	if (!test_and_clear_bit(VMX_APIC_EV_SIPI, &vcpu->apic_events))
 		return;

@@ -239,3 +239,20 @@ tramp64:
 	movabs	$(GUEST_CODE_GPA + ipi_worker - ipi_start), %rax
 	jmp	*%rax
 SNIPPET_END(ipi_tramp)
+
+/*
+ * INIT and SIPI back to back, as Linux sends them: the AP has not run
+ * in between, so it sees both at once and must still take the SIPI.
+ */
+SNIPPET_BEGIN(ipi_b2b)
+	.code64
+	xor	%r15, %r15
+	mov	$SVR_ENABLE_SPURIOUS, %eax
+	apic_wr	APIC_REG_SVR
+	mov	$(ICR_ALL_BUT_SELF | ICR_INIT_ASSERT), %eax
+	apic_wr	APIC_REG_ICR
+	mov	$(ICR_ALL_BUT_SELF | ICR_STARTUP | (TRAMP_GPA >> 12)), %eax
+	apic_wr	APIC_REG_ICR
+	out	%al, $PORT_DONE
+	hlt
+SNIPPET_END(ipi_b2b)

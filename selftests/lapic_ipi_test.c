@@ -20,6 +20,7 @@
 
 SNIPPET(ipi);
 SNIPPET(ipi_tramp);
+SNIPPET(ipi_b2b);
 SNIPPET_LABEL(ipi_stubs);
 SNIPPET_LABEL(ipi_spurious);
 SNIPPET_LABEL(ipi_nmi);
@@ -196,6 +197,37 @@ static void test_no_irqchip(void)
 	vm_free(plain);
 }
 
+/*
+ * INIT then SIPI with the AP's thread not running in between: the AP
+ * takes the SIPI (Linux boots its APs this way; a dropped SIPI left one
+ * offline).  KVM_GET_MP_STATE applies pending INIT/SIPI, as on KVM.
+ */
+static void test_init_sipi_back_to_back(void)
+{
+	struct vm *m = guest_create_irqchip_vm();
+	struct vcpu *bsp, *ap;
+	struct kvm_sregs s;
+
+	guest_load(m, GUEST_CODE_GPA, SNIPPET_CODE(ipi_b2b));
+	bsp = vcpu_create(m, 0);
+	ap = vcpu_create(m, 1);
+	guest_set_supported_cpuid(bsp);
+	guest_set_supported_cpuid(ap);
+	guest_setup_long_mode(bsp);
+	if (RUN_EXPECT_IO(bsp, KVM_EXIT_IO_OUT, 1, PORT_DONE, 1)) {
+		struct kvm_mp_state mp = { .mp_state = 0xff };
+
+		CHECK_SUCCESS(ioctl(ap->fd, KVM_GET_MP_STATE, &mp));
+		CHECK_EQ(mp.mp_state, KVM_MP_STATE_RUNNABLE);
+		vcpu_get_sregs(ap, &s);
+		CHECK_EQ(s.cs.selector, TRAMP_GPA >> 4);
+		CHECK_EQ(s.cs.base, TRAMP_GPA);
+	}
+	vcpu_free(ap);
+	vcpu_free(bsp);
+	vm_free(m);
+}
+
 static const struct tap_case cases[] = {
 	{ "APs are UNINITIALIZED before INIT, the BSP RUNNABLE",
 	  test_uninitialized },
@@ -207,6 +239,8 @@ static const struct tap_case cases[] = {
 	{ "KVM_GET_LAPIC IDs and version; KVM_SET_LAPIC TPR is CR8",
 	  test_lapic_state },
 	{ "KVM_GET/SET_LAPIC without an irqchip fail", test_no_irqchip },
+	{ "INIT and SIPI back to back, AP not yet running: it takes the SIPI",
+	  test_init_sipi_back_to_back },
 };
 
 int main(void)
