@@ -5,7 +5,8 @@
 #   make setup      install the Debian packages everything needs (root/sudo)
 #   make run        boot a demo guest on /dev/vmx (nested in QEMU if needed)
 #   make check      run every test (nested, QEMU TCG with AMD SVM)
-#   make bench      exit round-trip benchmarks, vmx.ko against KVM
+#   make bench      benchmarks (exit round trips, L2 boot and virtio-blk),
+#                   vmx.ko against KVM and QEMU
 
 # Build against the running kernel's headers, else the newest installed.
 KVER ?= $(shell selftests/harness/kver.sh 2>/dev/null || uname -r)

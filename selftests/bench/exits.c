@@ -15,6 +15,7 @@
 #include "guest.h"
 #include "names.h"
 #include "snippet.h"
+#include "stats.h"
 #include "tap.h"
 
 SNIPPET(bench_pio);
@@ -43,19 +44,6 @@ static void run_to_port(struct vcpu *vcpu, uint16_t port)
 		tap_bail("unexpected exit %s (port %#x), want IO on %#x",
 			 exit_reason_name(run->exit_reason), run->io.port,
 			 port);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, unsigned int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
 }
 
 static double bench_pio(unsigned long iters)

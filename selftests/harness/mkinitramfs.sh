@@ -11,20 +11,23 @@
 #   /init                          --init FILE (required)
 #   /bin/vmx-run, /boot/vmlinuz,   when --tests holds vmxrun_test: the
 #   /boot/l2-initrd.gz             monitor, this kernel, an L2 initramfs
-#   anything given as --add SRC:DST
+#   /boot/l2-bench-initrd.gz       when --tests holds bench_l2boot: the same
+#                                  with the benchmark's L2 /init
+#   anything given as --add SRC:DST, and the contents of each --tree DIR
+#                                  (copied over the root, symlinks kept)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 usage() {
 	cat >&2 <<USAGE
 usage: $0 --out FILE --init FILE [--kver VER] [--vmx-ko FILE]
-          [--tests DIR] [--add SRC:DST]... [--busybox FILE]
+          [--tests DIR] [--add SRC:DST]... [--tree DIR]... [--busybox FILE]
 USAGE
 	exit 2
 }
 
 out='' init='' kver='' vmx_ko='' tests='' busybox=/bin/busybox
-adds=()
+adds=() trees=()
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--out) out=$2; shift 2 ;;
@@ -33,6 +36,7 @@ while [[ $# -gt 0 ]]; do
 	--vmx-ko) vmx_ko=$2; shift 2 ;;
 	--tests) tests=$2; shift 2 ;;
 	--add) adds+=("$2"); shift 2 ;;
+	--tree) trees+=("$2"); shift 2 ;;
 	--busybox) busybox=$2; shift 2 ;;
 	*) usage ;;
 	esac
@@ -103,19 +107,31 @@ if [[ -n $tests ]]; then
 	done
 fi
 
-# vmxrun_test boots an L2 guest with vmx-run: this L1 kernel's own image,
-# a small L2 initramfs, and the monitor ($VMX_RUN or userspace/build).
-if [[ -n $tests && -e $tests/vmxrun_test ]]; then
+# vmxrun_test and bench_l2boot boot an L2 guest with vmx-run: this L1
+# kernel's own image, a small L2 initramfs each, and the monitor ($VMX_RUN
+# or userspace/build).
+l2_users=
+for t in vmxrun_test bench_l2boot; do
+	[[ -n $tests && -e $tests/$t ]] && l2_users+=" $t"
+done
+if [[ -n $l2_users ]]; then
 	vmx_run=${VMX_RUN:-$here/../../userspace/build/vmx-run}
 	if [[ -x $vmx_run && -r /boot/vmlinuz-$kver ]]; then
 		mkdir -p "$root/boot"
 		cp "$vmx_run" "$root/bin/vmx-run"
 		cp "/boot/vmlinuz-$kver" "$root/boot/vmlinuz"
-		"$here/mkl2initramfs.sh" "$root/boot/l2-initrd.gz" "$busybox" "$kver"
 	else
 		echo "mkinitramfs: warning: no $vmx_run or /boot/vmlinuz-$kver;" \
-		     "vmxrun_test will fail" >&2
+		     "$l2_users will fail" >&2
 	fi
+fi
+if [[ $l2_users == *vmxrun_test* && -d $root/boot ]]; then
+	"$here/mkl2initramfs.sh" "$root/boot/l2-initrd.gz" "$busybox" "$kver"
+fi
+if [[ $l2_users == *bench_l2boot* && -d $root/boot ]]; then
+	"$here/mkl2initramfs.sh" --init "$here/../bench/l2-bench-init.sh" \
+		--modules "virtio_pci virtio_blk" \
+		"$root/boot/l2-bench-initrd.gz" "$busybox" "$kver"
 fi
 
 for a in ${adds[@]+"${adds[@]}"}; do
@@ -123,6 +139,11 @@ for a in ${adds[@]+"${adds[@]}"}; do
 	[[ $src != "$a" && -n $dst ]] || { echo "mkinitramfs: bad --add $a" >&2; exit 1; }
 	mkdir -p "$root/$(dirname "$dst")"
 	cp -a "$src" "$root/$dst"
+done
+
+for t in ${trees[@]+"${trees[@]}"}; do
+	[[ -d $t ]] || { echo "mkinitramfs: no tree $t" >&2; exit 1; }
+	cp -a "$t/." "$root/"
 done
 
 install -m 0755 "$init" "$root/init"

@@ -4,11 +4,24 @@
 # virtio modules of kernel KVER (the L2 guest boots the L1 kernel) copied
 # flat to /lib/modules with "order" listing them dependencies first, so
 # /init can insmod them without modprobe.
-# usage: mkl2initramfs.sh OUT [BUSYBOX [KVER]]
+# usage: mkl2initramfs.sh [--init FILE] [--modules "NAME..."]
+#                         OUT [BUSYBOX [KVER]]
+#   --init     another /init (the benchmarks' l2-bench-init.sh)
+#   --modules  the modules to copy (default: virtio_pci virtio_blk
+#              virtio_net virtio_rng)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-out=${1:?usage: $0 OUT [BUSYBOX]}
+init=$here/l2-init.sh
+modules="virtio_pci virtio_blk virtio_net virtio_rng virtio_console"
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--init) init=$2; shift 2 ;;
+	--modules) modules=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+out=${1:?usage: $0 [--init FILE] [--modules LIST] OUT [BUSYBOX [KVER]]}
 busybox=${2:-/bin/busybox}
 kver=${3:-$("$here/kver.sh")}
 
@@ -44,12 +57,12 @@ add_module() {
 	esac
 	echo "$name" >>"$root/lib/modules/order"
 }
-for m in virtio_pci virtio_blk virtio_net virtio_rng virtio_console; do
+for m in $modules; do
 	add_module "$m"
 done
 touch "$root/lib/modules/order"
 
-install -m 0755 "$here/l2-init.sh" "$root/init"
+install -m 0755 "$init" "$root/init"
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |
 	cpio --null -o -H newc --quiet -R 0:0) | gzip -6 >"$out.tmp"
