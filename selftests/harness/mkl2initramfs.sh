@@ -8,7 +8,7 @@
 #                         OUT [BUSYBOX [KVER]]
 #   --init     another /init (the benchmarks' l2-bench-init.sh)
 #   --modules  the modules to copy (default: virtio_pci virtio_blk
-#              virtio_net virtio_rng)
+#              virtio_net virtio_rng virtio_console)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
