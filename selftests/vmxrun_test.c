@@ -3,14 +3,21 @@
  * vmx-run end to end: boot the L1 kernel's own image (/boot/vmlinuz) as an
  * L2 guest with a busybox initramfs (/boot/l2-initrd.gz, see
  * harness/l2-init.sh) on $VMX_DEV, and assert on its serial output: the
- * kernel banner, /init running, every vCPU online, a line typed on the
- * serial console read back, and the debug-exit value as vmx-run's exit
- * status ($VMXRUN_APPEND adds to the command line).  The guest also gets
+ * kernel banner, /init running, every vCPU online (found through the ACPI
+ * MADT), the ACPI tables in sysfs, a line typed on the serial console read
+ * back, and the debug-exit value as vmx-run's exit status ($VMXRUN_APPEND
+ * adds to the command line).  The guest also gets
  * virtio devices and reports on each: a disk it writes a pattern to (read
  * back in the guest and checked in the image afterwards), a read-only disk
  * it must not be able to write, -n loop's fake peer it pings, and --rng it
- * reads /dev/hwrng from.  Also: bad options and a missing kernel give status
- * 2 and name the culprit.  $VMX_RUN overrides /bin/vmx-run.
+ * reads /dev/hwrng from.  A reboot: "reboot -f" in the guest boots it again
+ * from scratch, and "poweroff -f" there ends vmx-run with status 0 (ACPI
+ * S5); that run uses pci=nomsi, so the disk interrupts through the DSDT's
+ * _PRT.  --no-reboot: each way of resetting (0xcf9, the keyboard
+ * controller, a triple fault) ends vmx-run with status 0, tried with a
+ * tiny multiboot kernel (vmxrun_guest.S) rather than Linux, for time.
+ * Also: bad options and a missing kernel give status 2 and name the
+ * culprit.  $VMX_RUN overrides /bin/vmx-run.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +36,10 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "snippet.h"
 #include "tap.h"
+
+SNIPPET(mbreset);
 
 #define KERNEL		"/boot/vmlinuz"
 #define INITRD		"/boot/l2-initrd.gz"
@@ -39,12 +49,16 @@
 #define DISK_PATTERN	"vmx-run virtio-blk pattern 0123456789abcdef"
 #define DISK_OFFSET	4096
 #define RO_DATA		"vmx-run read-only disk"
+#define REBOOT_MARK	"vmx-run reboot marker"
+#define REBOOT_OFFSET	8192
+/* vmx-run's PCI_INTX_GSI(1, 0): the first device's INTA#. */
+#define SLOT1_GSI	"17"
 
 static const char *vmx_run = "/bin/vmx-run";
 static const char *dev = "/dev/vmx";
 
 struct result {
-	int status;		/* exit status, -1 if killed by the timeout */
+	int status;		/* exit status, -1 if killed */
 	char out[1 << 20];	/* guest serial output */
 	char err[1 << 16];	/* vmx-run's own messages */
 	size_t out_len, err_len;
@@ -76,12 +90,28 @@ static void drain(int *fd, char *buf, size_t *len, size_t cap)
 	buf[*len] = 0;
 }
 
-/* Run vmx-run with argv; type TYPED on its stdin once the guest is ready. */
-static void run(const char *const *argv, struct result *r)
+/* How often s occurs in buf. */
+static int count(const char *buf, const char *s)
 {
-	int in[2], out[2], err[2], status;
+	int n = 0;
+
+	while ((buf = strstr(buf, s))) {
+		n++;
+		buf += strlen(s);
+	}
+	return n;
+}
+
+/*
+ * Run vmx-run with argv; type TYPED on its stdin each time a guest is
+ * ready (once per boot).  With max_boots, kill it when it starts booting
+ * again for the max_boots'th time.
+ */
+static void run_boots(const char *const *argv, struct result *r,
+		      int max_boots)
+{
+	int in[2], out[2], err[2], status, typed = 0;
 	double start = now();
-	bool typed = false;
 	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
@@ -119,9 +149,17 @@ static void run(const char *const *argv, struct result *r)
 			drain(&out[0], r->out, &r->out_len, sizeof(r->out));
 		if (p[1].revents)
 			drain(&err[0], r->err, &r->err_len, sizeof(r->err));
-		if (!typed && strstr(r->out, "L2: ready")) {
-			r->ready_secs = now() - start;
-			typed = write(in[1], TYPED "\n", strlen(TYPED) + 1) > 0;
+		if (count(r->out, "L2: ready") > typed) {
+			if (!typed)
+				r->ready_secs = now() - start;
+			typed++;
+			if (write(in[1], TYPED "\n", strlen(TYPED) + 1) < 0)
+				tap_diag("typing: %s", strerror(errno));
+		}
+		if (max_boots &&
+		    count(r->err, "vmx-run: rebooting") >= max_boots) {
+			kill(pid, SIGKILL);
+			break;
 		}
 	}
 	if (out[0] >= 0)
@@ -132,6 +170,11 @@ static void run(const char *const *argv, struct result *r)
 	waitpid(pid, &status, 0);
 	r->secs = now() - start;
 	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void run(const char *const *argv, struct result *r)
+{
+	run_boots(argv, r, 0);
 }
 
 /* Print the lines of buf containing pat as diagnostics (at most max). */
@@ -241,11 +284,18 @@ static void boot(int cpus, int code)
 	boot_linux(argv);
 	tap_diag("-c %d: boot to 'L2: ready' %.1f s, vmx-run ran %.1f s, exit %d",
 		 cpus, res.ready_secs, res.secs, res.status);
-	diag_lines("guest", res.out, "L2: ", 20);
+	/* An early triple fault now reboots the guest: say so. */
+	diag_lines("vmx-run", res.err, "guest reset", 5);
+	diag_lines("guest", res.out, "L2: ", 24);
 	CHECK(strstr(res.out, "Linux version") != NULL);
 	CHECK(strstr(res.out, "L2: init ran") != NULL);
 	snprintf(want, sizeof(want), "L2: cpus %d\r", cpus);
 	CHECK(strstr(res.out, want) != NULL);
+	/* Every vCPU through the ACPI MADT; the tables in sysfs. */
+	CHECK(strstr(res.out, "ACPI: Using ACPI (MADT) for SMP configuration") != NULL);
+	snprintf(want, sizeof(want), "Brought up 1 node, %d CPU", cpus);
+	CHECK(strstr(res.out, want) != NULL);
+	CHECK(strstr(res.out, "L2: acpi tables: DSDT FACP APIC\r") != NULL);
 	CHECK(strstr(res.out, "L2: read '" TYPED "'") != NULL);
 	CHECK(strstr(res.out, "L2: disk ok") != NULL);
 	CHECK(strstr(res.out, "L2: ro ok") != NULL);
@@ -386,6 +436,116 @@ static void test_tap(void)
 	tap_persist(0);
 }
 
+/*
+ * l2_end=reboot: the first boot leaves a marker on the disk and runs
+ * "reboot -f"; vmx-run boots the guest again from scratch; that boot finds
+ * the marker and runs "poweroff -f", which must end vmx-run with status 0
+ * through ACPI S5.  pci=nomsi: the disk interrupts through INTx, routed by
+ * the DSDT's _PRT.
+ */
+static void test_reboot_poweroff(void)
+{
+	char disk[] = "/tmp/vmxrun-reboot-XXXXXX";
+	const char *argv[] = { vmx_run, "--dev", dev, "-k", KERNEL, "-i", INITRD,
+			       "-c", "2", "-a",
+			       "console=ttyS0 panic=-1 l2_end=reboot pci=nomsi",
+			       "-d", disk, NULL };
+	const char *first, *second;
+
+	make_image(disk, 1 << 20, "");
+	run(argv, &res);
+	tap_diag("reboot: vmx-run ran %.1f s, exit %d", res.secs, res.status);
+	diag_lines("vmx-run", res.err, "guest ", 10);
+	diag_lines("guest", res.out, "L2: ", 30);
+	first = strstr(res.out, "L2: first boot: rebooting");
+	second = first ? strstr(first, "L2: second boot: powering off") : NULL;
+	CHECK(first != NULL);
+	CHECK(strstr(res.out, "reboot: Restarting system") != NULL);
+	CHECK(strstr(res.err, "vmx-run: rebooting") != NULL);
+	/* The second boot came from scratch: a new banner, a new /init. */
+	CHECK(first && strstr(first, "Linux version") != NULL);
+	CHECK(first && strstr(first, "L2: init ran") != NULL);
+	CHECK(second != NULL);
+	CHECK(second && strstr(second, "reboot: Power down") != NULL);
+	CHECK(strstr(res.err, "guest powered off (ACPI S5)") != NULL);
+	CHECK_EQ(res.status, 0);
+	/* Both boots used INTx (pci=nomsi): the disk's line is slot 1's. */
+	CHECK(count(res.out, "L2: irq virtio0 IO-APIC " SLOT1_GSI "-fasteoi") >= 2);
+	CHECK(count(res.out, "L2: disk ok") >= 2);
+	CHECK(image_has(disk, REBOOT_OFFSET, REBOOT_MARK));
+	if (tap_case_failed())
+		show_tail(&res);
+	unlink(disk);
+}
+
+/* The tiny multiboot kernel of vmxrun_guest.S in a file; its path. */
+static void write_mbreset(char *path)
+{
+	int fd = mkstemp(path);
+	size_t len = mbreset_end - mbreset_start;
+
+	if (fd < 0 || write(fd, mbreset_start, len) != (ssize_t)len)
+		tap_bail("%s: %s", path, strerror(errno));
+	close(fd);
+}
+
+/* --no-reboot: a reset of each kind ends vmx-run with status 0. */
+static void test_no_reboot(void)
+{
+	static const struct { const char *cmd, *log; } ways[] = {
+		{ "c", "guest reset (port 0xcf9)" },
+		{ "k", "guest reset (keyboard controller)" },
+		{ "t", "guest reset (triple fault)" },
+	};
+	char kernel[] = "/tmp/vmxrun-mbreset-XXXXXX";
+	unsigned int i;
+
+	write_mbreset(kernel);
+	for (i = 0; i < ARRAY_SIZE(ways); i++) {
+		const char *argv[] = { vmx_run, "--dev", dev, "-k", kernel,
+				       "-a", ways[i].cmd, "--no-reboot", NULL };
+
+		run(argv, &res);
+		CHECK_EQ(res.status, 0);
+		CHECK(strcmp(res.out, "B") == 0);
+		CHECK(strstr(res.err, ways[i].log) != NULL);
+		CHECK(strstr(res.err, "--no-reboot: exiting") != NULL);
+		if (tap_case_failed()) {
+			tap_diag("'%s': status %d, serial '%s'", ways[i].cmd,
+				 res.status, res.out);
+			diag_lines("vmx-run", res.err, "", 10);
+			break;
+		}
+	}
+	unlink(kernel);
+}
+
+/*
+ * Without --no-reboot the same kernel resets for ever: vmx-run boots it
+ * again each time (killed at the third reboot).
+ */
+static void test_reset_reboots(void)
+{
+	char kernel[] = "/tmp/vmxrun-mbreset-XXXXXX";
+	const char *argv[] = { vmx_run, "--dev", dev, "-k", kernel, "-a", "t",
+			       NULL };
+	int resets;
+
+	write_mbreset(kernel);
+	run_boots(argv, &res, 3);
+	resets = count(res.err, "guest reset (triple fault)");
+	CHECK_EQ(res.status, -1);	/* killed: it never exited */
+	/* Every reset came from a boot; more may have run before the kill. */
+	CHECK(resets >= 3);
+	CHECK(count(res.out, "B") >= resets);
+	CHECK(count(res.err, "vmx-run: rebooting") >= 3);
+	if (tap_case_failed()) {
+		tap_diag("serial '%s'", res.out);
+		diag_lines("vmx-run", res.err, "", 12);
+	}
+	unlink(kernel);
+}
+
 /* Status 2 and a message naming what was wrong. */
 static void expect_usage_error(const char *const *argv, const char *name)
 {
@@ -426,7 +586,7 @@ static void test_help(void)
 	const char *argv[] = { vmx_run, "--help", NULL };
 	const char *opts[] = { "--kernel", "--initrd", "--append", "--mem",
 			       "--cpus", "--disk", "--net", "--console", "--rng",
-			       "--dev", "--help" };
+			       "--dev", "--no-reboot", "--help" };
 	unsigned int i;
 
 	run(argv, &res);
@@ -440,12 +600,15 @@ static const struct tap_case cases[] = {
 	{ "vmx-run --help documents every option", test_help },
 	{ "bad options: status 2, the option named", test_bad_option },
 	{ "missing kernel or initrd: status 2, the file named", test_missing_kernel },
-	{ "boot Linux, 2 vCPUs: banner, init, cpus, serial input, virtio, debug exit", test_boot_2cpus },
+	{ "with --no-reboot a reset by 0xcf9, 0x64 or triple fault exits 0", test_no_reboot },
+	{ "a reset boots the guest again (each time)", test_reset_reboots },
+	{ "boot Linux, 2 vCPUs: banner, ACPI, init, cpus, serial input, virtio, debug exit", test_boot_2cpus },
 	{ "virtio-console: stdin reaches hvc0, hvc0 reaches stdout",
 	  test_virtio_console },
 	{ "virtio-net on a tap device: the guest pings the host's end",
 	  test_tap },
-	{ "boot Linux, 4 vCPUs: banner, init, cpus, serial input, virtio, debug exit", test_boot_4cpus },
+	{ "boot Linux, 4 vCPUs: banner, ACPI, init, cpus, serial input, virtio, debug exit", test_boot_4cpus },
+	{ "Linux reboots from scratch, then powers off (ACPI S5): exit 0; INTx via _PRT", test_reboot_poweroff },
 };
 
 int main(void)
@@ -454,6 +617,7 @@ int main(void)
 		vmx_run = getenv("VMX_RUN");
 	if (getenv("VMX_DEV"))
 		dev = getenv("VMX_DEV");
+	signal(SIGPIPE, SIG_IGN);	/* typing to a vmx-run that just ended */
 	if (access(dev, R_OK | W_OK))
 		tap_skip_all("%s: %s", dev, strerror(errno));
 	if (access(vmx_run, X_OK) || access(KERNEL, R_OK) || access(INITRD, R_OK))

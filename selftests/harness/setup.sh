@@ -9,6 +9,8 @@ pkgs=(
 	# build
 	build-essential gcc make libc6-dev bc flex bison libelf-dev
 	rsync xz-utils kmod cpio
+	# iasl compiles vmx-run's DSDT; acpiexec checks it (unit acpi_test)
+	acpica-tools
 	# the L1 kernel (boot image + matching headers) and its source, whose
 	# tools/testing/selftests/kvm is our conformance suite
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1

@@ -15,37 +15,16 @@
 #include <unistd.h>
 
 #include "monitor.h"
+#include "unit.h"
 
-#define RAM_SIZE	(1u << 20)
-#define MAX_IO		16
-
-static uint8_t ram[RAM_SIZE];
-static struct { int sp; uint64_t base, len; io_fn fn; void *opaque; } io[MAX_IO];
-static int nr_io, nr_loop, log_lines, irq_level[64], msi_count;
+static int nr_loop, irq_level[64], msi_count;
 /* virtio-blk is the first device, slot 1, INTA#. */
 #define BLK_GSI PCI_INTX_GSI(1, 0)
 static struct { int fd; void (*cb)(void *); void *opaque; } loops[16];
 static uint64_t msi_addr;
 static uint32_t msi_data;
-static int test_nr, failed;
 
 int vm_fd(struct vm *vm) { (void)vm; return -1; }
-void *gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len)
-{
-	(void)vm;
-	return gpa < RAM_SIZE && len <= RAM_SIZE - gpa ? ram + gpa : NULL;
-}
-int io_register(struct vm *vm, enum io_space sp, uint64_t base, uint64_t len,
-		io_fn fn, void *opaque)
-{
-	(void)vm;
-	io[nr_io].sp = sp;
-	io[nr_io].base = base;
-	io[nr_io].len = len;
-	io[nr_io].fn = fn;
-	io[nr_io].opaque = opaque;
-	return nr_io++ < MAX_IO - 1 ? 0 : -1;
-}
 int vm_irq_line(struct vm *vm, uint32_t gsi, int level)
 {
 	(void)vm;
@@ -79,44 +58,6 @@ int loop_add(struct vm *vm, int fd, void (*cb)(void *), void *opaque)
 	nr_loop++;
 	return 0;
 }
-void mon_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	printf("# log: ");
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	log_lines++;
-}
-
-static void ok(int cond, const char *name)
-{
-	test_nr++;
-	failed += !cond;
-	printf("%sok %d - %s\n", cond ? "" : "not ", test_nr, name);
-}
-
-static uint32_t io_access(int sp, uint64_t addr, uint32_t len, uint32_t val,
-		       bool wr)
-{
-	uint8_t d[8] = { 0 };
-	int i;
-
-	memcpy(d, &val, 4);
-	for (i = 0; i < nr_io; i++)
-		if (io[i].sp == sp && addr >= io[i].base &&
-		    addr + len <= io[i].base + io[i].len) {
-			io[i].fn(io[i].opaque, addr - io[i].base, d, len, wr);
-			break;
-		}
-	if (i == nr_io)
-		memset(d, 0xff, 4);
-	memcpy(&val, d, 4);
-	return len == 4 ? val : val & ((1u << 8 * len) - 1);
-}
-
 #define inl(p)		io_access(IO_PIO, p, 4, 0, false)
 #define outl(p, v)	io_access(IO_PIO, p, 4, v, true)
 #define mr(a, l)	io_access(IO_MMIO, a, l, 0, false)

@@ -56,7 +56,7 @@ int boot_e820(struct vm *vm, struct e820 *m)
 
 	m[n++] = (struct e820){ 0, EBDA_ADDR, E820_RAM };
 	m[n++] = (struct e820){ EBDA_ADDR, 0xa0000 - EBDA_ADDR, E820_RESERVED };
-	m[n++] = (struct e820){ BIOS_ADDR, 0x10000, E820_RESERVED };
+	m[n++] = (struct e820){ ACPI_ADDR, 0x100000 - ACPI_ADDR, E820_RESERVED };
 	m[n++] = (struct e820){ KERNEL_ADDR, vm->low_size - KERNEL_ADDR, E820_RAM };
 	if (vm->high_size)
 		m[n++] = (struct e820){ HIGH_RAM_BASE, vm->high_size, E820_RAM };

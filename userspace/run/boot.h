@@ -16,6 +16,8 @@
 #define CMDLINE_ADDR	0x20000ULL
 #define CMDLINE_MAX	0x10000ULL
 #define EBDA_ADDR	0x9fc00ULL	/* last KiB of base memory: reserved */
+#define ACPI_ADDR	0xe0000U	/* ACPI tables, RSDP first: reserved */
+#define ACPI_SIZE	0x10000U
 #define BIOS_ADDR	0xf0000ULL	/* MP table lives here: reserved */
 #define KERNEL_ADDR	0x100000ULL
 

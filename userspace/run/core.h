@@ -47,6 +47,7 @@ struct vm {
 	pthread_mutex_t exit_lock;
 	pthread_cond_t exit_cond;
 	bool exiting;
+	bool reset;		/* the exit is a guest reset */
 	int exit_code;
 };
 

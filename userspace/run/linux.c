@@ -37,6 +37,8 @@ static int fill_zero_page(struct vm *vm, struct boot_params *bp,
 	bp->hdr.type_of_loader = LOADER_UNDEFINED;
 	bp->hdr.loadflags |= CAN_USE_HEAP_FLAG;
 	bp->hdr.heap_end_ptr = 0xfe00;
+	if (bp->hdr.version >= 0x20e)	/* else the kernel scans for it */
+		bp->acpi_rsdp_addr = ACPI_ADDR;
 	if (initrd) {
 		if (boot_initrd_high(vm, initrd, kernel_end, limit, &addr, &size))
 			return -1;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vmx-run: boot a kernel in a VM on /dev/vmx (or /dev/kvm) with a serial
- * console, RTC, MP table, PCI and virtio devices.  Exit status: the
- * guest's (0 for power-off or reboot, (v << 1) | 1 for debug-exit value
- * v), 2 for usage errors, 4 when the VM fails.
+ * console, RTC, ACPI and MP tables, PCI and virtio devices.  A guest reset
+ * boots it again from scratch (or ends vmx-run under --no-reboot).  Exit
+ * status: the guest's (0 for power-off, or a reset under --no-reboot,
+ * (v << 1) | 1 for debug-exit value v), 2 for usage errors, 4 when the
+ * VM fails.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "acpi.h"
 #include "core.h"
 
 #define MAX_DEVS	16
@@ -31,11 +34,14 @@ static const char usage[] =
 "                        the input, the serial port then only prints\n"
 "      --rng             virtio-rng fed from the host's getrandom()\n"
 "      --dev PATH        KVM-API device (default /dev/vmx; /dev/kvm works)\n"
+"      --no-reboot       exit when the guest resets instead of booting it\n"
+"                        again\n"
 "  -h, --help            this text\n"
 "The serial console (COM1, ttyS0) is stdin/stdout; on a terminal, Ctrl-A x\n"
-"quits. Exit status: 0 when the guest reboots (or power-off), (v << 1) | 1\n"
-"when it writes v to port 0xf4, 2 for bad usage, 4 when the VM fails.\n"
-"Without ACPI, 'poweroff' halts the guest: use 'reboot -f' or port 0xf4.\n";
+"quits. A guest reset (reboot, triple fault) boots the guest again from\n"
+"scratch. Exit status: 0 when the guest powers off (ACPI S5) or, with\n"
+"--no-reboot, resets; (v << 1) | 1 when it writes v to port 0xf4; 2 for\n"
+"bad usage; 4 when the VM fails.\n";
 
 struct opts {
 	const char *kernel, *initrd, *append, *dev;
@@ -43,7 +49,7 @@ struct opts {
 	int cpus;
 	const char *disks[MAX_DEVS], *nets[MAX_DEVS];
 	int nr_disks, nr_nets;
-	bool console, rng;
+	bool console, rng, no_reboot;
 };
 
 void mon_log(const char *fmt, ...)
@@ -119,6 +125,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ "console", no_argument, NULL, 'C' },
 		{ "rng", no_argument, NULL, 'R' },
 		{ "dev", required_argument, NULL, 'D' },
+		{ "no-reboot", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -139,6 +146,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 'C': o->console = true; break;
 		case 'R': o->rng = true; break;
 		case 'D': o->dev = optarg; break;
+		case 'N': o->no_reboot = true; break;
 		case 'd':
 			if (o->nr_disks == MAX_DEVS)
 				bad("--disk", "more than 16 disks at '%s'", optarg);
@@ -193,7 +201,8 @@ static int devices(struct vm *vm, struct opts *o)
 	char path[4096];
 	int i, r;
 
-	if (platform_init(vm) || legacy_init(vm) || rtc_init(vm) ||
+	if (platform_init(vm) || legacy_init(vm) || acpi_pm_init(vm) ||
+	    rtc_init(vm) ||
 	    uart_init(vm, o->console ? -1 : STDIN_FILENO, STDOUT_FILENO)) {
 		mon_log("cannot set up the platform devices");
 		return -1;
@@ -234,6 +243,21 @@ static int devices(struct vm *vm, struct opts *o)
 	return 0;
 }
 
+/*
+ * A guest reset: start again as from power-on by running vmx-run anew with
+ * the same arguments, so the VM, its memory and every device are built
+ * fresh.  vmx-run opens everything close-on-exec (the VM and vCPU fds
+ * too); marking the rest as well makes sure no fd keeps the old VM alive.
+ */
+static void __attribute__((noreturn)) reboot(char **argv)
+{
+	mon_log("rebooting");
+	close_range(STDERR_FILENO + 1, ~0U, CLOSE_RANGE_CLOEXEC);
+	execv("/proc/self/exe", argv);
+	mon_log("cannot boot again: /proc/self/exe: %s", strerror(errno));
+	exit(EXIT_FAILURE_VM);
+}
+
 int main(int argc, char **argv)
 {
 	static struct vm vm;
@@ -244,7 +268,7 @@ int main(int argc, char **argv)
 	parse(argc, argv, &o);
 	check_files(&o);
 	if (vm_create(&vm, o.dev, o.mem, o.cpus) || loop_start(&vm) ||
-	    devices(&vm, &o) || mptable_write(&vm) ||
+	    devices(&vm, &o) || mptable_write(&vm) || acpi_write(&vm) ||
 	    boot_load(&vm, o.kernel, o.initrd,
 		      o.append ? o.append : "console=ttyS0", &entry) ||
 	    vcpus_create(&vm))
@@ -258,5 +282,9 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE_VM;
 	r = vm_wait_exit(&vm);
 	term_restore();
+	if (vm.reset && !o.no_reboot)
+		reboot(argv);
+	if (vm.reset)
+		mon_log("--no-reboot: exiting");
 	exit(r);
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "platform.h"	/* PCI_MMIO_BASE, PCI_MMIO_SIZE */
 
 struct vm;
 
@@ -66,21 +67,25 @@ void mon_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void term_raw(int fd);
 bool term_escape(struct vm *vm, bool *pending, uint8_t c);
 
-/* Guest asked to power off (code >= 0 becomes the exit status) or reset. */
+/*
+ * Guest asked to power off (code >= 0 becomes the exit status) or reset
+ * (why names the way, for the log): vmx-run then boots it again from
+ * scratch, or exits with status 0 under --no-reboot.
+ */
 void vm_request_exit(struct vm *vm, int code);
-void vm_request_reset(struct vm *vm);
+void vm_request_reset(struct vm *vm, const char *why);
 
 /* ---- PCI (pci.c) ---- */
 /*
  * Host bridge at 00:00.0; configuration mechanism #1 at 0xcf8/0xcfc.
- * Memory BARs are placed in the 32-bit hole from PCI_MMIO_BASE up.
+ * Memory BARs are placed in the 32-bit hole from PCI_MMIO_BASE up
+ * (platform.h).
  */
-#define PCI_MMIO_BASE	0xe0000000ULL
-#define PCI_MMIO_SIZE	0x10000000ULL
 int pci_init(struct vm *vm);
 /*
- * Added by the core: the MP table routes INTx of PCI device dev (1-31),
- * pin 0-3 (INTA-INTD), to this IOAPIC pin (level, active low).
+ * Added by the core: the MP table and the DSDT's _PRT (dsdt.dsl: change
+ * both) route INTx of PCI device dev (1-31), pin 0-3 (INTA-INTD), to this
+ * IOAPIC pin (level, active low).
  */
 #define PCI_INTX_GSI(dev, pin)	(16 + ((dev) + (pin)) % 8)
 

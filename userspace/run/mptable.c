@@ -6,6 +6,7 @@
  * routes have it), PCI INTx per PCI_INTX_GSI, LINT0 ExtINT and LINT1 NMI.
  */
 #include <string.h>
+#include "acpi.h"	/* acpi_checksum(): the same byte sum */
 #include "boot.h"
 
 #define LAPIC_ADDR	0xfee00000
@@ -53,16 +54,6 @@ struct mpc_irq {
 	uint16_t flags;
 	uint8_t srcbus, srcirq, dstapic, dstpin;
 } __attribute__((packed));
-
-static uint8_t checksum(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint8_t sum = 0;
-
-	while (len--)
-		sum += *b++;
-	return -sum;
-}
 
 static uint8_t *put(uint8_t *p, const void *e, size_t len, struct mpc *h)
 {
@@ -115,12 +106,12 @@ int mptable_write(struct vm *vm)
 	p = put(p, &(struct mpc_irq){ 4, 3, 0, BUS_ISA, 0, 0xff, 0 }, 8, h);
 	p = put(p, &(struct mpc_irq){ 4, 1, 0, BUS_ISA, 0, 0xff, 1 }, 8, h);
 	h->length = p - (uint8_t *)h;
-	h->checksum = checksum(h, h->length);
+	h->checksum = acpi_checksum(h, h->length);
 
 	memcpy(f->sig, "_MP_", 4);
 	f->physptr = BIOS_ADDR + sizeof(*f);
 	f->length = 1;
 	f->rev = 4;
-	f->checksum = checksum(f, sizeof(*f));
+	f->checksum = acpi_checksum(f, sizeof(*f));
 	return 0;
 }

@@ -6,11 +6,12 @@
  * There is no keyboard controller: 0x64 reads 0xff (no controller).
  */
 #include <string.h>
+#include "acpi.h"
 #include "core.h"
 
 #define DEBUG_EXIT_PORT	0xf4
 #define I8042_CMD_PORT	0x64
-#define RESET_CTL_PORT	0xcf9
+#define RESET_CTL_PORT	ACPI_RESET_PORT	/* the FADT's reset register */
 
 static struct vm *the_vm;
 static uint8_t reset_ctl;
@@ -39,7 +40,7 @@ static void i8042(void *opaque, uint64_t off, uint8_t *data, uint32_t len,
 	if (!is_write)
 		memset(data, 0xff, len);
 	else if (len == 1 && data[0] == 0xfe)
-		vm_request_reset(the_vm);
+		vm_request_reset(the_vm, "keyboard controller");
 }
 
 static void reset_control(void *opaque, uint64_t off, uint8_t *data,
@@ -54,7 +55,7 @@ static void reset_control(void *opaque, uint64_t off, uint8_t *data,
 	}
 	reset_ctl = data[0] & 0x0e;
 	if (data[0] & 0x04)
-		vm_request_reset(the_vm);
+		vm_request_reset(the_vm, "port 0xcf9");
 }
 
 int platform_init(struct vm *vm)

@@ -14,6 +14,7 @@ void term_restore(void)
 {
 	if (saved_fd >= 0)
 		tcsetattr(saved_fd, TCSANOW, &saved);
+	term_is_raw = false;
 }
 
 static void on_signal(int sig)

@@ -158,11 +158,11 @@ static bool handle_exit(struct vcpu *v)
 		return true;
 	case KVM_EXIT_SHUTDOWN:
 		mon_log("vcpu %d: triple fault (shutdown)", v->id);
-		vm_request_reset(v->vm);
+		vm_request_reset(v->vm, "triple fault");
 		return false;
 	case KVM_EXIT_SYSTEM_EVENT:
 		if (run->system_event.type == KVM_SYSTEM_EVENT_RESET)
-			vm_request_reset(v->vm);
+			vm_request_reset(v->vm, "system event");
 		else
 			vm_request_exit(v->vm, 0);
 		return false;

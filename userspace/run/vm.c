@@ -174,11 +174,12 @@ int vm_msi(struct vm *vm, uint64_t addr, uint32_t data)
 	return ioctl(vm->fd, KVM_SIGNAL_MSI, &m) < 0 ? -errno : 0;
 }
 
-static void request(struct vm *vm, int code)
+static void request(struct vm *vm, int code, bool reset)
 {
 	pthread_mutex_lock(&vm->exit_lock);
 	if (!vm->exiting) {
 		vm->exiting = true;
+		vm->reset = reset;
 		vm->exit_code = code;
 		pthread_cond_signal(&vm->exit_cond);
 	}
@@ -187,23 +188,20 @@ static void request(struct vm *vm, int code)
 
 void vm_request_exit(struct vm *vm, int code)
 {
-	request(vm, code < 0 ? 0 : code & 0xff);
+	request(vm, code < 0 ? 0 : code & 0xff, false);
 }
 
-/*
- * No reset yet: like Firecracker, a guest reboot ends vmx-run with status 0
- * (so "reboot -f" is how a test guest without ACPI powers off).
- */
-void vm_request_reset(struct vm *vm)
+/* main() decides: boot again, or exit 0 under --no-reboot. */
+void vm_request_reset(struct vm *vm, const char *why)
 {
-	mon_log("guest reset: exiting");
-	request(vm, 0);
+	mon_log("guest reset (%s)", why);
+	request(vm, 0, true);
 }
 
 void vm_fail(struct vm *vm, const char *why)
 {
 	mon_log("fatal: %s", why);
-	request(vm, EXIT_FAILURE_VM);
+	request(vm, EXIT_FAILURE_VM, false);
 }
 
 int vm_wait_exit(struct vm *vm)
