@@ -9,8 +9,13 @@
 #   /vmx.ko                        (--vmx-ko, optional)
 #   /selftests/                    executables of --tests DIR (static!)
 #   /init                          --init FILE (required)
-#   /bin/vmx-run, /boot/vmlinuz,   when --tests holds vmxrun_test: the
-#   /boot/l2-initrd.gz             monitor, this kernel, an L2 initramfs
+#   /bin/vmx-run, /boot/vmlinuz,   when --tests holds vmxrun_test or
+#   /boot/l2-initrd.gz             vmxrun_loader_test: the monitor, this
+#                                  kernel, an L2 initramfs (not the last two
+#                                  with --no-l2-linux)
+#   /boot/loader/, /boot/vmlinux   for vmxrun_loader_test: its test kernels
+#                                  (selftests/build/loader) and this kernel
+#                                  as an ELF (not with --no-l2-linux)
 #   anything given as --add SRC:DST
 set -euo pipefail
 
@@ -19,11 +24,12 @@ usage() {
 	cat >&2 <<USAGE
 usage: $0 --out FILE --init FILE [--kver VER] [--vmx-ko FILE]
           [--tests DIR] [--add SRC:DST]... [--busybox FILE]
+          [--no-l2-linux]
 USAGE
 	exit 2
 }
 
-out='' init='' kver='' vmx_ko='' tests='' busybox=/bin/busybox
+out='' init='' kver='' vmx_ko='' tests='' busybox=/bin/busybox l2_linux=1
 adds=()
 while [[ $# -gt 0 ]]; do
 	case $1 in
@@ -34,6 +40,7 @@ while [[ $# -gt 0 ]]; do
 	--tests) tests=$2; shift 2 ;;
 	--add) adds+=("$2"); shift 2 ;;
 	--busybox) busybox=$2; shift 2 ;;
+	--no-l2-linux) l2_linux=''; shift ;;
 	*) usage ;;
 	esac
 done
@@ -105,16 +112,38 @@ fi
 
 # vmxrun_test boots an L2 guest with vmx-run: this L1 kernel's own image,
 # a small L2 initramfs, and the monitor ($VMX_RUN or userspace/build).
-if [[ -n $tests && -e $tests/vmxrun_test ]]; then
+# vmxrun_loader_test also boots its small kernels and this kernel as an
+# ELF (66 MB, 11 MB of it gzipped; made once per kernel in build/l2).
+has() { [[ -n $tests && -e $tests/$1 ]]; }
+if has vmxrun_test || has vmxrun_loader_test; then
 	vmx_run=${VMX_RUN:-$here/../../userspace/build/vmx-run}
-	if [[ -x $vmx_run && -r /boot/vmlinuz-$kver ]]; then
+	if [[ -x $vmx_run ]]; then
 		mkdir -p "$root/boot"
 		cp "$vmx_run" "$root/bin/vmx-run"
+	else
+		echo "mkinitramfs: warning: no $vmx_run; the vmxrun tests will fail" >&2
+	fi
+	if [[ -n $l2_linux && -r /boot/vmlinuz-$kver ]]; then
 		cp "/boot/vmlinuz-$kver" "$root/boot/vmlinuz"
 		"$here/mkl2initramfs.sh" "$root/boot/l2-initrd.gz" "$busybox" "$kver"
-	else
-		echo "mkinitramfs: warning: no $vmx_run or /boot/vmlinuz-$kver;" \
-		     "vmxrun_test will fail" >&2
+	elif [[ -n $l2_linux ]]; then
+		echo "mkinitramfs: warning: no /boot/vmlinuz-$kver;" \
+		     "the vmxrun tests will fail" >&2
+	fi
+fi
+if has vmxrun_loader_test; then
+	kernels=$here/../build/loader
+	mkdir -p "$root/boot/loader"
+	cp "$kernels"/mb.elf "$kernels"/mb-aout.bin "$kernels"/linux64.elf \
+		"$root/boot/loader/" ||
+		echo "mkinitramfs: warning: no loader test kernels in $kernels" >&2
+	elf=$here/../build/l2/vmlinux-$kver
+	if [[ -n $l2_linux && -r /boot/vmlinuz-$kver ]]; then
+		if [[ ! -s $elf || /boot/vmlinuz-$kver -nt $elf ]]; then
+			mkdir -p "${elf%/*}"
+			"$here/tools/extract-vmlinux.sh" "/boot/vmlinuz-$kver" "$elf"
+		fi
+		cp "$elf" "$root/boot/vmlinux"
 	fi
 fi
 
