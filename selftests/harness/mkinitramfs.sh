@@ -9,8 +9,13 @@
 #   /vmx.ko                        (--vmx-ko, optional)
 #   /selftests/                    executables of --tests DIR (static!)
 #   /init                          --init FILE (required)
-#   /bin/vmx-run, /boot/vmlinuz,   when --tests holds vmxrun_test: the
-#   /boot/l2-initrd.gz             monitor, this kernel, an L2 initramfs
+#   /bin/vmx-run, /boot/vmlinuz,   when --tests holds vmxrun_test or
+#   /boot/l2-initrd.gz             vmxrun_loader_test: the monitor, this
+#                                  kernel, an L2 initramfs (not the last two
+#                                  with --no-l2-linux)
+#   /boot/loader/, /boot/vmlinux   for vmxrun_loader_test: its test kernels
+#                                  (selftests/build/loader) and this kernel
+#                                  as an ELF (not with --no-l2-linux)
 #   /boot/l2-bench-initrd.gz       when --tests holds bench_l2boot: the same
 #                                  with the benchmark's L2 /init
 #   anything given as --add SRC:DST, and the contents of each --tree DIR
@@ -22,11 +27,12 @@ usage() {
 	cat >&2 <<USAGE
 usage: $0 --out FILE --init FILE [--kver VER] [--vmx-ko FILE]
           [--tests DIR] [--add SRC:DST]... [--tree DIR]... [--busybox FILE]
+          [--no-l2-linux]
 USAGE
 	exit 2
 }
 
-out='' init='' kver='' vmx_ko='' tests='' busybox=/bin/busybox
+out='' init='' kver='' vmx_ko='' tests='' busybox=/bin/busybox l2_linux=1
 adds=() trees=()
 while [[ $# -gt 0 ]]; do
 	case $1 in
@@ -38,6 +44,7 @@ while [[ $# -gt 0 ]]; do
 	--add) adds+=("$2"); shift 2 ;;
 	--tree) trees+=("$2"); shift 2 ;;
 	--busybox) busybox=$2; shift 2 ;;
+	--no-l2-linux) l2_linux=''; shift ;;
 	*) usage ;;
 	esac
 done
@@ -107,31 +114,55 @@ if [[ -n $tests ]]; then
 	done
 fi
 
-# vmxrun_test and bench_l2boot boot an L2 guest with vmx-run: this L1
-# kernel's own image, a small L2 initramfs each, and the monitor ($VMX_RUN
-# or userspace/build).
+# vmxrun_test, vmxrun_loader_test and bench_l2boot boot L2 guests with
+# vmx-run: this L1 kernel's own image, a small L2 initramfs each, and the
+# monitor ($VMX_RUN or userspace/build).  vmxrun_loader_test also boots its
+# small kernels and this kernel as an ELF (66 MB, 11 MB of it gzipped;
+# made once per kernel in build/l2).
+has() { [[ -n $tests && -e $tests/$1 ]]; }
 l2_users=
-for t in vmxrun_test bench_l2boot; do
-	[[ -n $tests && -e $tests/$t ]] && l2_users+=" $t"
+for t in vmxrun_test vmxrun_loader_test bench_l2boot; do
+	has $t && l2_users+=" $t"
 done
 if [[ -n $l2_users ]]; then
 	vmx_run=${VMX_RUN:-$here/../../userspace/build/vmx-run}
-	if [[ -x $vmx_run && -r /boot/vmlinuz-$kver ]]; then
-		mkdir -p "$root/boot"
+	mkdir -p "$root/boot"
+	if [[ -x $vmx_run ]]; then
 		cp "$vmx_run" "$root/bin/vmx-run"
-		cp "/boot/vmlinuz-$kver" "$root/boot/vmlinuz"
 	else
-		echo "mkinitramfs: warning: no $vmx_run or /boot/vmlinuz-$kver;" \
+		echo "mkinitramfs: warning: no $vmx_run;$l2_users will fail" >&2
+	fi
+	if [[ -n $l2_linux && -r /boot/vmlinuz-$kver ]]; then
+		cp "/boot/vmlinuz-$kver" "$root/boot/vmlinuz"
+		if has vmxrun_test || has vmxrun_loader_test; then
+			"$here/mkl2initramfs.sh" "$root/boot/l2-initrd.gz" \
+				"$busybox" "$kver"
+		fi
+		if has bench_l2boot; then
+			"$here/mkl2initramfs.sh" \
+				--init "$here/../bench/l2-bench-init.sh" \
+				--modules "virtio_pci virtio_blk" \
+				"$root/boot/l2-bench-initrd.gz" "$busybox" "$kver"
+		fi
+	elif [[ -n $l2_linux ]]; then
+		echo "mkinitramfs: warning: no /boot/vmlinuz-$kver;" \
 		     "$l2_users will fail" >&2
 	fi
 fi
-if [[ $l2_users == *vmxrun_test* && -d $root/boot ]]; then
-	"$here/mkl2initramfs.sh" "$root/boot/l2-initrd.gz" "$busybox" "$kver"
-fi
-if [[ $l2_users == *bench_l2boot* && -d $root/boot ]]; then
-	"$here/mkl2initramfs.sh" --init "$here/../bench/l2-bench-init.sh" \
-		--modules "virtio_pci virtio_blk" \
-		"$root/boot/l2-bench-initrd.gz" "$busybox" "$kver"
+if has vmxrun_loader_test; then
+	kernels=$here/../build/loader
+	mkdir -p "$root/boot/loader"
+	cp "$kernels"/mb.elf "$kernels"/mb-aout.bin "$kernels"/linux64.elf \
+		"$root/boot/loader/" ||
+		echo "mkinitramfs: warning: no loader test kernels in $kernels" >&2
+	elf=$here/../build/l2/vmlinux-$kver
+	if [[ -n $l2_linux && -r /boot/vmlinuz-$kver ]]; then
+		if [[ ! -s $elf || /boot/vmlinuz-$kver -nt $elf ]]; then
+			mkdir -p "${elf%/*}"
+			"$here/tools/extract-vmlinux.sh" "/boot/vmlinuz-$kver" "$elf"
+		fi
+		cp "$elf" "$root/boot/vmlinux"
+	fi
 fi
 
 for a in ${adds[@]+"${adds[@]}"}; do

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make check`: every test of the project, summed into one TAP stream that
 # ends in "N passed, N failed"; exit status non-zero if anything failed.
-#   1. unit tests that need no hardware (x86 decoder, virtqueues, log parser)
+#   1. unit tests that need no hardware (x86 decoder, virtqueues, kernel
+#      loaders, log parser)
 #   2. the selftests on vmx.ko and on KVM, nested in QEMU TCG (AMD SVM)
 #   3. the same selftests nested in Bochs (Intel VT-x), vmx.ko vs kvm-intel
 #   4. Linux's KVM selftests as a conformance suite (vmx.ko vs kvm-amd)
@@ -54,6 +55,7 @@ run_each() {
 		"$top/selftests/build/unit/virtq_test" | unnumber "unit virtq"
 		"$top/selftests/build/unit/virtio_dev_test" | unnumber "unit virtio"
 		"$top/selftests/build/unit/acpi_test" | unnumber "unit acpi"
+		"$top/selftests/build/unit/loader_test" | unnumber "unit loader"
 		if out=$("$here/test-parser.sh" 2>&1); then
 			echo "ok unit harness: log parser self-test (${out##*$'\n'})"
 		else

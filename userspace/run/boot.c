@@ -4,6 +4,7 @@
  * the first vCPU's state (long mode with an identity map of 0-4 GiB and a
  * flat GDT, or 32-bit protected mode without paging for multiboot).
  */
+#include <elf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,8 +64,8 @@ int boot_e820(struct vm *vm, struct e820 *m)
 	return n;
 }
 
-int boot_initrd_high(struct vm *vm, const char *path, uint64_t floor,
-		     uint64_t limit, uint64_t *addr, uint64_t *size)
+int boot_file_high(struct vm *vm, const char *path, uint64_t floor,
+		   uint64_t limit, uint64_t *addr, uint64_t *size)
 {
 	size_t sz;
 	uint8_t *buf = boot_read_file(path, &sz);
@@ -73,8 +74,9 @@ int boot_initrd_high(struct vm *vm, const char *path, uint64_t floor,
 	if (!buf)
 		return -1;
 	if (sz > top || ((top - sz) & ~0xfffULL) < floor) {
-		mon_log("%s: initrd of %zu bytes does not fit below %#llx",
-			path, sz, (unsigned long long)top);
+		mon_log("%s: %zu bytes do not fit in guest RAM between %#llx and %#llx (see -m)",
+			path, sz, (unsigned long long)floor,
+			(unsigned long long)top);
 		free(buf);
 		return -1;
 	}
@@ -85,25 +87,44 @@ int boot_initrd_high(struct vm *vm, const char *path, uint64_t floor,
 	return 0;
 }
 
-int boot_load(struct vm *vm, const char *kernel, const char *initrd,
-	      const char *cmdline, struct boot_entry *e)
+/*
+ * The format decides: a bzImage by its setup header, then multiboot (a
+ * header in the first 8 KiB, also inside an ELF), then a 64-bit ELF
+ * (the Linux boot protocol's 64-bit entry, as a vmlinux needs).
+ */
+static int load_image(struct vm *vm, const struct boot_args *a,
+		      const uint8_t *img, size_t size, struct boot_entry *e)
+{
+	enum mb_found mb;
+	size_t off;
+
+	if (size > 0x260 && !memcmp(img + 0x202, "HdrS", 4))
+		return linux_load(vm, a, img, size, e);
+	mb = multiboot_find(img, size, &off);
+	if (mb == MB_FOUND)
+		return multiboot_load(vm, a, img, size, off, e);
+	if (mb == MB_BAD_CHECKSUM)
+		mon_log("%s: multiboot header at offset %#zx has a bad checksum",
+			a->kernel, off);
+	else if (size >= EI_NIDENT && !memcmp(img, ELFMAG, SELFMAG) &&
+		 img[EI_CLASS] == ELFCLASS64)
+		return elf_load(vm, a, img, size, e);
+	else
+		mon_log("%s: not a bzImage, multiboot kernel or 64-bit ELF",
+			a->kernel);
+	return -1;
+}
+
+int boot_load(struct vm *vm, const struct boot_args *a, struct boot_entry *e)
 {
 	size_t size;
-	uint8_t *img = boot_read_file(kernel, &size);
-	int r = -1, err;
+	uint8_t *img = boot_read_file(a->kernel, &size);
+	int r;
 
 	if (!img)
 		return -1;
 	memset(e, 0, sizeof(*e));
-	if (size > 0x260 && !memcmp(img + 0x202, "HdrS", 4))
-		r = linux_load(vm, img, size, initrd, cmdline, e);
-	else if (multiboot_load(vm, img, size, initrd, cmdline, e, &err))
-		r = err;
-	else if (size > 64 && !memcmp(img, "\177ELF", 4) && img[4] == 2)
-		r = elf_load(vm, img, size, initrd, cmdline, e);
-	else
-		mon_log("%s: not a bzImage, 64-bit ELF or multiboot kernel",
-			kernel);
+	r = load_image(vm, a, img, size, e);
 	free(img);
 	return r;
 }

@@ -39,17 +39,29 @@ void *boot_read_file(const char *path, size_t *size);
 bool boot_copy(struct vm *vm, uint64_t gpa, const void *src, size_t len,
 	       const char *what);
 
-/* Place the initrd as high as possible below limit, above floor. */
-int boot_initrd_high(struct vm *vm, const char *path, uint64_t floor,
-		     uint64_t limit, uint64_t *addr, uint64_t *size);
+/*
+ * Place a file (initrd, module) page-aligned as high as possible below
+ * limit and above floor.
+ */
+int boot_file_high(struct vm *vm, const char *path, uint64_t floor,
+		   uint64_t limit, uint64_t *addr, uint64_t *size);
 
-int linux_load(struct vm *vm, const uint8_t *img, size_t size,
-	       const char *initrd, const char *cmdline, struct boot_entry *e);
-int elf_load(struct vm *vm, const uint8_t *img, size_t size,
-	     const char *initrd, const char *cmdline, struct boot_entry *e);
-/* 1 if img is a multiboot kernel (and was loaded or failed), 0 if not. */
-int multiboot_load(struct vm *vm, const uint8_t *img, size_t size,
-		   const char *initrd, const char *cmdline,
-		   struct boot_entry *e, int *err);
+/* elf.c: PT_LOAD segments at their physical addresses, from 1 MiB up. */
+int elf_load_segments(struct vm *vm, const char *path, const uint8_t *img,
+		      size_t size, uint64_t *end, uint64_t *entry);
+
+/* linux.c: the 64-bit boot protocol, for a bzImage or a 64-bit ELF. */
+int linux_load(struct vm *vm, const struct boot_args *a, const uint8_t *img,
+	       size_t size, struct boot_entry *e);
+int elf_load(struct vm *vm, const struct boot_args *a, const uint8_t *img,
+	     size_t size, struct boot_entry *e);
+
+/* multiboot.c */
+enum mb_found { MB_NONE, MB_FOUND, MB_BAD_CHECKSUM };
+/* Look for the header in the first 8 KiB; *off is where it is. */
+enum mb_found multiboot_find(const uint8_t *img, size_t size, size_t *off);
+int multiboot_load(struct vm *vm, const struct boot_args *a,
+		   const uint8_t *img, size_t size, size_t off,
+		   struct boot_entry *e);
 
 #endif

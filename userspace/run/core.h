@@ -69,14 +69,34 @@ void io_dispatch(struct vm *vm, enum io_space sp, uint64_t addr,
 /* loop.c */
 int loop_start(struct vm *vm);
 
-/* boot.c: registers of the first vCPU at the kernel's entry */
+/* boot.c: what to boot, and the first vCPU's registers at its entry */
+struct boot_args {
+	const char *kernel;
+	const char *cmdline;	/* NULL: the format's default */
+	const char *initrd;	/* Linux initrd or multiboot modules, or NULL */
+};
 struct boot_entry {
 	bool long_mode;		/* else 32-bit protected mode, paging off */
 	uint64_t rip, rsi, rax, rbx;
 };
-int boot_load(struct vm *vm, const char *kernel, const char *initrd,
-	      const char *cmdline, struct boot_entry *entry);
+/* Errors (after a message naming the file) are the user's: bad input. */
+int boot_load(struct vm *vm, const struct boot_args *a,
+	      struct boot_entry *entry);
 int boot_set_regs(struct vcpu *vcpu, const struct boot_entry *entry);
+
+/*
+ * multiboot.c: -i for a multiboot kernel is a module list, as QEMU's
+ * -initrd: "FILE [ARGS][,FILE [ARGS]]...", ",," for a comma in it.  Each
+ * module's string (what the guest sees) is its whole item.
+ */
+#define MAX_MODULES	16
+struct module {
+	char *file;		/* the item up to its first space */
+	char *string;		/* the whole item */
+};
+/* The number of modules, or -1 for an empty item or too many. */
+int modules_parse(const char *list, struct module *m);
+void modules_free(struct module *m, int n);
 
 /* mptable.c */
 int mptable_write(struct vm *vm);

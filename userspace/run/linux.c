@@ -4,7 +4,6 @@
  * the image) and ELF vmlinux (a minimal header made up here).  Both get a
  * zero page with the e820 map, the command line and the initrd.
  */
-#include <elf.h>
 #include <string.h>
 #include <asm/bootparam.h>
 #include "boot.h"
@@ -15,9 +14,9 @@
 
 /* Zero page fields common to both formats; hdr is already in bp. */
 static int fill_zero_page(struct vm *vm, struct boot_params *bp,
-			  const char *initrd, const char *cmdline,
-			  uint64_t kernel_end)
+			  const struct boot_args *a, uint64_t kernel_end)
 {
+	const char *cmdline = a->cmdline ? a->cmdline : "console=ttyS0";
 	struct e820 map[E820_MAX];
 	size_t len = strlen(cmdline) + 1;
 	uint32_t max = bp->hdr.cmdline_size ? bp->hdr.cmdline_size : 255;
@@ -27,8 +26,8 @@ static int fill_zero_page(struct vm *vm, struct boot_params *bp,
 	int i, n;
 
 	if (len > max + 1 || len > CMDLINE_MAX) {
-		mon_log("kernel command line too long (%zu > %u bytes)",
-			len - 1, max);
+		mon_log("-a: command line of %zu bytes, %s takes %u at most",
+			len - 1, a->kernel, max);
 		return -1;
 	}
 	if (!boot_copy(vm, CMDLINE_ADDR, cmdline, len, "command line"))
@@ -39,8 +38,8 @@ static int fill_zero_page(struct vm *vm, struct boot_params *bp,
 	bp->hdr.heap_end_ptr = 0xfe00;
 	if (bp->hdr.version >= 0x20e)	/* else the kernel scans for it */
 		bp->acpi_rsdp_addr = ACPI_ADDR;
-	if (initrd) {
-		if (boot_initrd_high(vm, initrd, kernel_end, limit, &addr, &size))
+	if (a->initrd) {
+		if (boot_file_high(vm, a->initrd, kernel_end, limit, &addr, &size))
 			return -1;
 		bp->hdr.ramdisk_image = addr;
 		bp->hdr.ramdisk_size = size;
@@ -58,26 +57,27 @@ static int fill_zero_page(struct vm *vm, struct boot_params *bp,
 	       0 : -1;
 }
 
-int linux_load(struct vm *vm, const uint8_t *img, size_t size,
-	       const char *initrd, const char *cmdline, struct boot_entry *e)
+int linux_load(struct vm *vm, const struct boot_args *a, const uint8_t *img,
+	       size_t size, struct boot_entry *e)
 {
 	struct boot_params bp;
 	size_t setup = img[0x1f1] ? img[0x1f1] : 4, hdr_end;
 	uint64_t end, run_end;
 
 	memset(&bp, 0, sizeof(bp));
+	/* The header ends where the jump at 0x200 lands. */
 	hdr_end = 0x202 + img[0x201];
-	if (hdr_end > sizeof(bp))
-		hdr_end = sizeof(bp);
+	if (hdr_end > size)
+		hdr_end = size;
 	memcpy(&bp.hdr, img + 0x1f1, hdr_end - 0x1f1);
 	setup = (setup + 1) * 512;
 	if (bp.hdr.version < 0x20c || !(bp.hdr.xloadflags & XLF_KERNEL_64_BIT) ||
 	    setup >= size) {
-		mon_log("bzImage: boot protocol %#x without a 64-bit entry point",
-			bp.hdr.version);
+		mon_log("%s: bzImage of boot protocol %#x without a 64-bit entry point",
+			a->kernel, bp.hdr.version);
 		return -1;
 	}
-	if (!boot_copy(vm, KERNEL_ADDR, img + setup, size - setup, "kernel"))
+	if (!boot_copy(vm, KERNEL_ADDR, img + setup, size - setup, a->kernel))
 		return -1;
 	/* Where the kernel decompresses to and runs: keep the initrd above. */
 	end = KERNEL_ADDR + size - setup;
@@ -85,7 +85,7 @@ int linux_load(struct vm *vm, const uint8_t *img, size_t size,
 		   KERNEL_ADDR) + bp.hdr.init_size;
 	if (run_end > end)
 		end = run_end;
-	if (fill_zero_page(vm, &bp, initrd, cmdline, end))
+	if (fill_zero_page(vm, &bp, a, end))
 		return -1;
 	e->long_mode = true;
 	e->rip = KERNEL_ADDR + 0x200;	/* startup_64 */
@@ -93,58 +93,26 @@ int linux_load(struct vm *vm, const uint8_t *img, size_t size,
 	return 0;
 }
 
-/* A 64-bit vmlinux: PT_LOAD segments at their physical addresses. */
-int elf_load(struct vm *vm, const uint8_t *img, size_t size,
-	     const char *initrd, const char *cmdline, struct boot_entry *e)
+/*
+ * A 64-bit ELF (vmlinux): PT_LOAD segments at their physical addresses,
+ * entered in long mode at e_entry with RSI = a zero page made up here, as
+ * the decompressor of a bzImage would.
+ */
+int elf_load(struct vm *vm, const struct boot_args *a, const uint8_t *img,
+	     size_t size, struct boot_entry *e)
 {
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
 	struct boot_params bp;
-	uint64_t end = 0, entry = 0;
-	int i;
+	uint64_t end, entry;
 
-	if (eh->e_machine != EM_X86_64 || eh->e_phentsize != sizeof(Elf64_Phdr) ||
-	    eh->e_phoff > size ||
-	    eh->e_phnum > (size - eh->e_phoff) / sizeof(Elf64_Phdr)) {
-		mon_log("ELF kernel: not an x86-64 image with program headers");
+	if (elf_load_segments(vm, a->kernel, img, size, &end, &entry))
 		return -1;
-	}
-	for (i = 0; i < eh->e_phnum; i++) {
-		const Elf64_Phdr *ph = (const Elf64_Phdr *)(img + eh->e_phoff) + i;
-		uint8_t *dst;
-
-		if (ph->p_type != PT_LOAD)
-			continue;
-		if (ph->p_offset > size || ph->p_filesz > size - ph->p_offset ||
-		    ph->p_filesz > ph->p_memsz) {
-			mon_log("ELF kernel: segment %d outside the file", i);
-			return -1;
-		}
-		dst = gpa_to_hva(vm, ph->p_paddr, ph->p_memsz);
-		if (!dst) {
-			mon_log("ELF kernel: segment %d at %#llx does not fit in RAM",
-				i, (unsigned long long)ph->p_paddr);
-			return -1;
-		}
-		memcpy(dst, img + ph->p_offset, ph->p_filesz);
-		memset(dst + ph->p_filesz, 0, ph->p_memsz - ph->p_filesz);
-		if (eh->e_entry >= ph->p_vaddr &&
-		    eh->e_entry - ph->p_vaddr < ph->p_memsz)
-			entry = eh->e_entry - ph->p_vaddr + ph->p_paddr;
-		if (ph->p_paddr + ph->p_memsz > end)
-			end = ph->p_paddr + ph->p_memsz;
-	}
-	if (!entry) {
-		mon_log("ELF kernel: entry point %#llx is in no segment",
-			(unsigned long long)eh->e_entry);
-		return -1;
-	}
 	memset(&bp, 0, sizeof(bp));
 	bp.hdr.boot_flag = 0xaa55;
 	bp.hdr.header = 0x53726448;	/* "HdrS" */
 	bp.hdr.version = 0x20f;
 	bp.hdr.cmdline_size = CMDLINE_MAX - 1;
 	bp.hdr.initrd_addr_max = 0x7fffffff;
-	if (fill_zero_page(vm, &bp, initrd, cmdline, end))
+	if (fill_zero_page(vm, &bp, a, end))
 		return -1;
 	e->long_mode = true;
 	e->rip = entry;

@@ -4,7 +4,8 @@
  * console, RTC, ACPI and MP tables, PCI and virtio devices.  A guest reset
  * boots it again from scratch (or ends vmx-run under --no-reboot).  Exit
  * status: the guest's (0 for power-off, or a reset under --no-reboot,
- * (v << 1) | 1 for debug-exit value v), 2 for usage errors, 4 when the
+ * (v << 1) | 1 for debug-exit value v), 2 for usage errors and kernels or
+ * files that cannot boot, 4 when the
  * VM fails.
  */
 #include <errno.h>
@@ -23,8 +24,10 @@ static const char usage[] =
 "usage: vmx-run -k KERNEL [options]\n"
 "Boot KERNEL (bzImage, 64-bit ELF vmlinux or multiboot v1) in a VM.\n"
 "  -k, --kernel FILE     kernel image (required)\n"
-"  -i, --initrd FILE     initramfs (Linux) or the one module (multiboot)\n"
-"  -a, --append ARGS     kernel command line (default: console=ttyS0)\n"
+"  -i, --initrd FILE     initramfs (Linux); for multiboot, the modules:\n"
+"                        'FILE [ARGS][,FILE [ARGS]]...' as QEMU (,, = comma)\n"
+"  -a, --append ARGS     kernel command line (Linux default: console=ttyS0;\n"
+"                        multiboot gets 'KERNEL ARGS', as GRUB and QEMU)\n"
 "  -m, --mem SIZE        guest RAM in MiB, or with suffix M or G (default 256M)\n"
 "  -c, --cpus N          number of vCPUs, 1-64 (default 1)\n"
 "  -d, --disk PATH[,ro]  virtio-blk disk on a raw image (repeatable)\n"
@@ -41,7 +44,7 @@ static const char usage[] =
 "quits. A guest reset (reboot, triple fault) boots the guest again from\n"
 "scratch. Exit status: 0 when the guest powers off (ACPI S5) or, with\n"
 "--no-reboot, resets; (v << 1) | 1 when it writes v to port 0xf4; 2 for\n"
-"bad usage; 4 when the VM fails.\n";
+"bad usage or a kernel or file that cannot boot; 4 when the VM fails.\n";
 
 struct opts {
 	const char *kernel, *initrd, *append, *dev;
@@ -139,7 +142,12 @@ static void parse(int argc, char **argv, struct opts *o)
 				NULL)) != -1) {
 		switch (c) {
 		case 'k': o->kernel = optarg; break;
-		case 'i': o->initrd = optarg; break;
+		case 'i':
+			if (o->initrd)
+				bad("--initrd", "given twice ('%s', '%s')",
+				    o->initrd, optarg);
+			o->initrd = optarg;
+			break;
 		case 'a': o->append = optarg; break;
 		case 'm': o->mem = parse_mem(optarg); break;
 		case 'c': o->cpus = parse_cpus(optarg); break;
@@ -174,6 +182,21 @@ static void parse(int argc, char **argv, struct opts *o)
 		bad("--kernel", "%s", "a kernel image is required");
 }
 
+/* -i is not one file: it may be a multiboot module list. */
+static void check_modules(const char *list)
+{
+	struct module m[MAX_MODULES];
+	int i, n = modules_parse(list, m);
+
+	if (n < 0)
+		bad("--initrd", "'%s' is neither a file nor a module list",
+		    list);
+	for (i = 0; i < n; i++)
+		if (access(m[i].file, R_OK))
+			bad("--initrd", "%s: %s", m[i].file, strerror(errno));
+	modules_free(m, n);
+}
+
 static void check_files(struct opts *o)
 {
 	char path[4096];
@@ -182,7 +205,7 @@ static void check_files(struct opts *o)
 	if (access(o->kernel, R_OK))
 		bad("--kernel", "%s: %s", o->kernel, strerror(errno));
 	if (o->initrd && access(o->initrd, R_OK))
-		bad("--initrd", "%s: %s", o->initrd, strerror(errno));
+		check_modules(o->initrd);
 	for (i = 0; i < o->nr_disks; i++) {
 		const char *comma = strchr(o->disks[i], ',');
 		size_t n = comma ? (size_t)(comma - o->disks[i]) :
@@ -262,16 +285,19 @@ int main(int argc, char **argv)
 {
 	static struct vm vm;
 	struct boot_entry entry;
+	struct boot_args args;
 	struct opts o = { 0 };
 	int r;
 
 	parse(argc, argv, &o);
 	check_files(&o);
+	args = (struct boot_args){ o.kernel, o.append, o.initrd };
 	if (vm_create(&vm, o.dev, o.mem, o.cpus) || loop_start(&vm) ||
-	    devices(&vm, &o) || mptable_write(&vm) || acpi_write(&vm) ||
-	    boot_load(&vm, o.kernel, o.initrd,
-		      o.append ? o.append : "console=ttyS0", &entry) ||
-	    vcpus_create(&vm))
+	    devices(&vm, &o) || mptable_write(&vm) || acpi_write(&vm))
+		return EXIT_FAILURE_VM;
+	if (boot_load(&vm, &args, &entry))
+		return EXIT_USAGE;	/* a kernel, initrd or -m that cannot work */
+	if (vcpus_create(&vm))
 		return EXIT_FAILURE_VM;
 	r = boot_set_regs(&vm.vcpus[0], &entry);
 	if (r) {

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Multiboot v1: 32-bit protected mode entry, EAX = 0x2BADB002, EBX = info
- * (memory sizes, command line, the initrd as the one module, memory map,
- * loader name).  Kernels with the address fields (flag 16) or ELF32.
+ * (memory sizes, command line, modules, memory map, loader name).  The
+ * image is an ELF (32- or 64-bit, entered in 32-bit mode) or, with the
+ * address fields (flag 16), loaded as they say.  As GRUB and QEMU do, the
+ * command line starts with the kernel's file name, and each module's
+ * string with the module's.
  */
 #include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "boot.h"
 
@@ -12,7 +17,8 @@
 #define MB_LOADER_MAGIC		0x2badb002
 #define MB_SEARCH		8192
 #define MB_FLAG_ADDRS		(1 << 16)
-#define MB_FLAGS_KNOWN		(0x7 | MB_FLAG_ADDRS)	/* align, mem, video */
+/* Page-aligned modules, memory info, video mode (ignored, as QEMU does). */
+#define MB_FLAGS_KNOWN		(0x7 | MB_FLAG_ADDRS)
 
 #define MB_INFO_MEM		(1 << 0)
 #define MB_INFO_CMDLINE		(1 << 2)
@@ -20,10 +26,12 @@
 #define MB_INFO_MMAP		(1 << 6)
 #define MB_INFO_LOADER		(1 << 9)
 
-#define MODS_ADDR	(ZERO_PAGE_ADDR + 0x200)
-#define MODNAME_ADDR	(ZERO_PAGE_ADDR + 0x300)
-#define MMAP_ADDR	(ZERO_PAGE_ADDR + 0x400)
-#define LOADER_ADDR	(ZERO_PAGE_ADDR + 0x600)
+/* The info structure and what it points to, below the command line. */
+#define INFO_ADDR	ZERO_PAGE_ADDR
+#define MMAP_ADDR	(INFO_ADDR + 0x100)
+#define LOADER_ADDR	(INFO_ADDR + 0x200)
+#define MODS_ADDR	(INFO_ADDR + 0x400)	/* MAX_MODULES entries */
+#define STRINGS_ADDR	(INFO_ADDR + 0x1000)	/* up to CMDLINE_ADDR */
 
 struct mb_info {
 	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
@@ -37,153 +45,245 @@ struct mb_mmap {
 	uint32_t type;
 } __attribute__((packed));
 
-static int load_aout(struct vm *vm, const uint8_t *img, size_t size,
-		     size_t hoff, const uint32_t *h, uint64_t *end)
+void modules_free(struct module *m, int n)
 {
-	uint32_t header_addr = h[3], load = h[4], load_end = h[5];
-	uint32_t bss_end = h[6];
-	uint64_t off, len;
-
-	if (header_addr < load || header_addr - load > hoff) {
-		mon_log("multiboot: header_addr below load_addr");
-		return -1;
+	while (n--) {
+		free(m[n].file);
+		free(m[n].string);
 	}
-	off = hoff - (header_addr - load);
-	len = load_end ? (uint64_t)load_end - load : size - off;
-	if (load_end && load_end < load)
-		return -1;
-	if (len > size - off)
-		len = size - off;
-	if (!boot_copy(vm, load, img + off, len, "multiboot kernel"))
-		return -1;
-	*end = load + len;
-	if (bss_end > *end) {
-		uint8_t *b = gpa_to_hva(vm, *end, bss_end - *end);
-
-		if (!b)
-			return -1;
-		memset(b, 0, bss_end - *end);
-		*end = bss_end;
-	}
-	return 0;
 }
 
-static int load_elf32(struct vm *vm, const uint8_t *img, size_t size,
-		      uint64_t *end, uint32_t *entry)
+int modules_parse(const char *list, struct module *m)
 {
-	const Elf32_Ehdr *eh = (const Elf32_Ehdr *)img;
-	int i;
+	const char *p = list;
+	size_t len;
+	bool ok;
+	int n = 0;
 
-	if (size < sizeof(*eh) || memcmp(img, "\177ELF", 4) ||
-	    img[4] != ELFCLASS32 || eh->e_phentsize != sizeof(Elf32_Phdr) ||
-	    eh->e_phoff > size ||
-	    eh->e_phnum > (size - eh->e_phoff) / sizeof(Elf32_Phdr)) {
-		mon_log("multiboot: no address fields and not an ELF32 image");
-		return -1;
-	}
-	*entry = eh->e_entry;
-	for (i = 0; i < eh->e_phnum; i++) {
-		const Elf32_Phdr *ph = (const Elf32_Phdr *)(img + eh->e_phoff) + i;
-		uint8_t *dst;
+	for (;;) {
+		char *s = malloc(strlen(p) + 1);
 
-		if (ph->p_type != PT_LOAD)
-			continue;
-		dst = gpa_to_hva(vm, ph->p_paddr, ph->p_memsz);
-		if (!dst || ph->p_offset > size ||
-		    ph->p_filesz > size - ph->p_offset ||
-		    ph->p_filesz > ph->p_memsz) {
-			mon_log("multiboot: ELF segment %d does not fit", i);
-			return -1;
+		if (n == MAX_MODULES || !s) {
+			free(s);
+			break;
 		}
-		memcpy(dst, img + ph->p_offset, ph->p_filesz);
-		memset(dst + ph->p_filesz, 0, ph->p_memsz - ph->p_filesz);
-		if (eh->e_entry >= ph->p_vaddr &&
-		    eh->e_entry - ph->p_vaddr < ph->p_memsz)
-			*entry = eh->e_entry - ph->p_vaddr + ph->p_paddr;
-		if ((uint64_t)ph->p_paddr + ph->p_memsz > *end)
-			*end = (uint64_t)ph->p_paddr + ph->p_memsz;
+		for (len = 0; *p && !(p[0] == ',' && p[1] != ','); len++) {
+			if (*p == ',')		/* ",," is a comma */
+				p++;
+			s[len] = *p++;
+		}
+		s[len] = 0;
+		m[n].string = s;
+		m[n].file = strndup(s, strcspn(s, " "));
+		ok = m[n].file && *m[n].file;
+		n++;
+		if (!ok)
+			break;
+		if (!*p++)
+			return n;
 	}
+	modules_free(m, n);
+	return -1;
+}
+
+enum mb_found multiboot_find(const uint8_t *img, size_t size, size_t *off)
+{
+	size_t o, lim = size < MB_SEARCH ? size : MB_SEARCH;
+	enum mb_found r = MB_NONE;
+	uint32_t h[3];
+
+	for (o = 0; o + sizeof(h) <= lim; o += 4) {
+		memcpy(h, img + o, sizeof(h));
+		if (h[0] != MB_MAGIC)
+			continue;
+		if (h[0] + h[1] + h[2] == 0) {
+			*off = o;
+			return MB_FOUND;
+		}
+		if (r == MB_NONE) {
+			*off = o;
+			r = MB_BAD_CHECKSUM;
+		}
+	}
+	return r;
+}
+
+/* With the address fields: load_addr..load_end_addr from the file, bss. */
+static int load_aout(struct vm *vm, const char *path, const uint8_t *img,
+		     size_t size, size_t off, uint64_t *end, uint64_t *entry)
+{
+	/* magic, flags, checksum, header, load, load_end, bss_end, entry */
+	uint32_t h[8];
+	uint64_t foff, len, mem_end;
+	uint8_t *dst;
+
+	if (off + sizeof(h) > size) {
+		mon_log("%s: multiboot address fields past the end of the file",
+			path);
+		return -1;
+	}
+	memcpy(h, img + off, sizeof(h));
+	if (h[3] < h[4] || h[3] - h[4] > off) {
+		mon_log("%s: multiboot header_addr %#x and load_addr %#x do not match the header's offset %#zx",
+			path, h[3], h[4], off);
+		return -1;
+	}
+	foff = off - (h[3] - h[4]);
+	len = h[5] ? (uint64_t)h[5] - h[4] : size - foff;
+	if (h[5] && (h[5] <= h[4] || len > size - foff)) {
+		mon_log("%s: multiboot load_end_addr %#x is not within the file (%zu bytes from load_addr %#x)",
+			path, h[5], size - foff, h[4]);
+		return -1;
+	}
+	mem_end = h[6] ? h[6] : h[4] + len;
+	if (mem_end < h[4] + len) {
+		mon_log("%s: multiboot bss_end_addr %#x below load_end_addr",
+			path, h[6]);
+		return -1;
+	}
+	dst = h[4] < KERNEL_ADDR ? NULL : gpa_to_hva(vm, h[4], mem_end - h[4]);
+	if (!dst) {
+		mon_log("%s: multiboot image at %#x-%#llx is not in guest RAM from 1 MiB up",
+			path, h[4], (unsigned long long)mem_end);
+		return -1;
+	}
+	memcpy(dst, img + foff, len);
+	memset(dst + len, 0, mem_end - h[4] - len);
+	if (h[7] < h[4] || h[7] >= mem_end) {
+		mon_log("%s: multiboot entry_addr %#x outside the image", path,
+			h[7]);
+		return -1;
+	}
+	*end = mem_end;
+	*entry = h[7];
 	return 0;
 }
 
-static int write_info(struct vm *vm, const char *initrd, const char *cmdline,
-		      uint64_t kend)
+static int write_cmdline(struct vm *vm, const struct boot_args *a)
+{
+	const char *args = a->cmdline ? a->cmdline : "";
+	size_t len = strlen(a->kernel) + 1 + strlen(args) + 1;
+	char *s = malloc(len);
+	bool ok;
+
+	if (!s)
+		return -1;
+	snprintf(s, len, "%s%s%s", a->kernel, *args ? " " : "", args);
+	len = strlen(s) + 1;
+	if (len > CMDLINE_MAX)
+		mon_log("-a: command line of %zu bytes, at most %llu", len - 1,
+			CMDLINE_MAX - 1);
+	ok = len <= CMDLINE_MAX &&
+	     boot_copy(vm, CMDLINE_ADDR, s, len, "command line");
+	free(s);
+	return ok ? 0 : -1;
+}
+
+/* Modules go high in RAM, page-aligned, the first one highest. */
+static int write_modules(struct vm *vm, const char *list, uint64_t kend)
+{
+	struct module m[MAX_MODULES];
+	uint32_t mod[MAX_MODULES][4];	/* start, end, string, reserved */
+	uint64_t top = vm->low_size, addr, size, str = STRINGS_ADDR;
+	int i, n = modules_parse(list, m);
+
+	if (n < 0) {
+		mon_log("-i: '%s' is not FILE [ARGS][,FILE [ARGS]]... with at most %d modules",
+			list, MAX_MODULES);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(m[i].string) + 1;
+
+		if (boot_file_high(vm, m[i].file, kend, top, &addr, &size))
+			break;
+		if (len > CMDLINE_ADDR - str) {
+			mon_log("-i: module strings of more than %llu bytes",
+				CMDLINE_ADDR - STRINGS_ADDR);
+			break;
+		}
+		boot_copy(vm, str, m[i].string, len, "module string");
+		mod[i][0] = addr;
+		mod[i][1] = addr + size;
+		mod[i][2] = str;
+		mod[i][3] = 0;
+		str += len;
+		top = addr;
+	}
+	modules_free(m, n);
+	if (i < n)
+		return -1;
+	boot_copy(vm, MODS_ADDR, mod, n * sizeof(mod[0]), "module list");
+	return n;
+}
+
+static int write_info(struct vm *vm, const struct boot_args *a, uint64_t kend)
 {
 	struct mb_info info = { 0 };
 	struct e820 map[E820_MAX];
 	struct mb_mmap mm[E820_MAX];
-	uint32_t mod[4] = { 0 };
-	uint64_t addr, size;
 	int i, n;
 
-	info.flags = MB_INFO_MEM | MB_INFO_CMDLINE | MB_INFO_MMAP | MB_INFO_LOADER;
+	info.flags = MB_INFO_MEM | MB_INFO_CMDLINE | MB_INFO_MMAP |
+		     MB_INFO_LOADER;
 	info.mem_lower = EBDA_ADDR >> 10;
 	info.mem_upper = (vm->low_size - KERNEL_ADDR) >> 10;
-	if (strlen(cmdline) >= CMDLINE_MAX ||
-	    !boot_copy(vm, CMDLINE_ADDR, cmdline, strlen(cmdline) + 1, "command line"))
+	if (write_cmdline(vm, a))
 		return -1;
 	info.cmdline = CMDLINE_ADDR;
-	if (initrd) {
-		if (strlen(initrd) >= MMAP_ADDR - MODNAME_ADDR ||
-		    boot_initrd_high(vm, initrd, kend, vm->low_size, &addr, &size))
+	if (a->initrd) {
+		n = write_modules(vm, a->initrd, kend);
+		if (n < 0)
 			return -1;
-		mod[0] = addr;
-		mod[1] = addr + size;
-		mod[2] = MODNAME_ADDR;
-		boot_copy(vm, MODNAME_ADDR, initrd, strlen(initrd) + 1, "module name");
-		boot_copy(vm, MODS_ADDR, mod, sizeof(mod), "module list");
 		info.flags |= MB_INFO_MODS;
-		info.mods_count = 1;
+		info.mods_count = n;
 		info.mods_addr = MODS_ADDR;
 	}
 	n = boot_e820(vm, map);
 	for (i = 0; i < n; i++)
-		mm[i] = (struct mb_mmap){ 20, map[i].addr, map[i].size, map[i].type };
+		mm[i] = (struct mb_mmap){ 20, map[i].addr, map[i].size,
+					  map[i].type };
 	boot_copy(vm, MMAP_ADDR, mm, n * sizeof(mm[0]), "memory map");
 	info.mmap_addr = MMAP_ADDR;
 	info.mmap_length = n * sizeof(mm[0]);
 	boot_copy(vm, LOADER_ADDR, "vmx-run", 8, "loader name");
 	info.loader_name = LOADER_ADDR;
-	return boot_copy(vm, ZERO_PAGE_ADDR, &info, sizeof(info), "info") ? 0 : -1;
+	return boot_copy(vm, INFO_ADDR, &info, sizeof(info), "info") ? 0 : -1;
 }
 
-int multiboot_load(struct vm *vm, const uint8_t *img, size_t size,
-		   const char *initrd, const char *cmdline,
-		   struct boot_entry *e, int *err)
+int multiboot_load(struct vm *vm, const struct boot_args *a,
+		   const uint8_t *img, size_t size, size_t off,
+		   struct boot_entry *e)
 {
-	size_t off, lim = size < MB_SEARCH ? size : MB_SEARCH;
-	const uint32_t *h = NULL;
-	uint64_t end = 0;
-	uint32_t entry;
+	uint64_t end, entry;
+	uint32_t flags;
 
-	for (off = 0; off + 32 <= lim; off += 4) {
-		const uint32_t *p = (const uint32_t *)(img + off);
-
-		if (p[0] == MB_MAGIC && p[0] + p[1] + p[2] == 0) {
-			h = p;
-			break;
-		}
+	memcpy(&flags, img + off + 4, sizeof(flags));
+	if (flags & 0xffff & ~MB_FLAGS_KNOWN) {
+		mon_log("%s: multiboot flags %#x ask for what vmx-run does not offer (%#x)",
+			a->kernel, flags, flags & 0xffff & ~MB_FLAGS_KNOWN);
+		return -1;
 	}
-	if (!h)
-		return 0;
-	*err = -1;
-	if (h[1] & 0xffff & ~MB_FLAGS_KNOWN) {
-		mon_log("multiboot: unsupported required flags %#x", h[1]);
-		return 1;
+	if (flags & MB_FLAG_ADDRS) {
+		if (load_aout(vm, a->kernel, img, size, off, &end, &entry))
+			return -1;
+	} else if (size < SELFMAG || memcmp(img, ELFMAG, SELFMAG)) {
+		mon_log("%s: multiboot kernel neither ELF nor with address fields (flag 16)",
+			a->kernel);
+		return -1;
+	} else if (elf_load_segments(vm, a->kernel, img, size, &end, &entry)) {
+		return -1;
 	}
-	if (h[1] & MB_FLAG_ADDRS) {
-		if (load_aout(vm, img, size, off, h, &end))
-			return 1;
-		entry = h[7];
-	} else if (load_elf32(vm, img, size, &end, &entry)) {
-		return 1;
+	if (entry >> 32) {
+		mon_log("%s: multiboot entry point %#llx above 4 GiB", a->kernel,
+			(unsigned long long)entry);
+		return -1;
 	}
-	if (write_info(vm, initrd, cmdline, end))
-		return 1;
+	if (write_info(vm, a, end))
+		return -1;
 	e->long_mode = false;
 	e->rip = entry;
 	e->rax = MB_LOADER_MAGIC;
-	e->rbx = ZERO_PAGE_ADDR;
-	*err = 0;
-	return 1;
+	e->rbx = INFO_ADDR;
+	return 0;
 }

@@ -31,26 +31,11 @@ put() {
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-[[ $(od -An -c -j 0x202 -N 4 "$in" | tr -d ' ') == HdrS ]] || die "$in: not a bzImage"
+"$here/extract-vmlinux.sh" "$in" "$work/vmlinux"
 version=$(get 0x206 2)
-((version >= 0x208)) || die "$in: boot protocol $version too old (no payload fields)"
 setup_sects=$(get 0x1f1 1)
 ((setup_sects)) || setup_sects=4
 pm=$(((setup_sects + 1) * 512))
-poff=$(get 0x248 4) plen=$(get 0x24c 4)
-
-# The payload: compressed vmlinux (ELF) with the relocation table behind it.
-dd if="$in" of="$work/payload" bs=4M iflag=skip_bytes,count_bytes \
-	skip=$((pm + poff)) count="$plen" status=none
-magic=$(od -An -tx1 -N 4 "$work/payload" | tr -d ' ')
-case $magic in
-fd377a58) xz -dc --single-stream "$work/payload" >"$work/vmlinux" ;;
-1f8b*) gzip -dc "$work/payload" >"$work/vmlinux" 2>/dev/null || true ;;
-28b52ffd) zstd -qdc "$work/payload" >"$work/vmlinux" ;;
-*) die "$in: payload compression with magic $magic not handled" ;;
-esac
-readelf -h "$work/vmlinux" 2>/dev/null | grep -q 'Machine: *Advanced Micro Devices X86-64' ||
-	die "$in: payload is not an x86-64 ELF"
 entry=$(($(readelf -h "$work/vmlinux" | awk '/Entry point/ { print $4 }')))
 
 # PT_LOAD: offset vaddr paddr filesz memsz, all hex.
