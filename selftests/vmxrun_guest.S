@@ -2,7 +2,8 @@
 /*
  * A tiny multiboot v1 kernel for vmxrun_test, written to a file and booted
  * by vmx-run: it prints "B" on COM1, then resets the machine the way the
- * first letter of its command line says: 'c' port 0xcf9 (the ACPI reset
+ * first letter of its arguments says (the command line is "KERNEL ARGS",
+ * as GRUB and QEMU give it): 'c' port 0xcf9 (the ACPI reset
  * register), 'k' the keyboard controller's pulse (0xfe to port 0x64),
  * 't' a triple fault (INT3 with an empty IDT).  Should the reset do
  * nothing, it writes 0x7f to the debug-exit port: status 255.
@@ -27,6 +28,11 @@ entry:
 	mov	$0x3f8, %dx
 	out	%al, %dx
 	mov	16(%ebx), %esi		/* multiboot info: cmdline */
+skip:	lodsb				/* past the kernel's file name */
+	test	%al, %al
+	jz	fail
+	cmp	$' ', %al
+	jne	skip
 	movzbl	(%esi), %eax
 	cmp	$'c', %al
 	je	1f
