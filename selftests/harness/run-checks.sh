@@ -8,10 +8,10 @@
 #   4. Linux's KVM selftests as a conformance suite (vmx.ko vs kvm-amd)
 # Step 2 boots the emulated host once per test binary: it runs the binary
 # on vmx.ko, checks rmmod, then runs it on KVM and compares. A boot whose
-# only failures are on the KVM side (kvm-amd under TCG now and then stalls
-# the emulated host) is tried once more; the first try is shown as "#"
-# lines. Failures on vmx.ko are never retried. Step 3 runs every binary in
-# one Bochs boot.
+# only failures are on the KVM side (kvm-amd under multi-threaded TCG now
+# and then kills the emulated host) is tried once more, with single-threaded
+# TCG; the first try is shown as "#" lines. Failures on vmx.ko are never
+# retried. Step 3 runs every binary in one Bochs boot.
 # Set VMX_CHECK_SKIP to a space-separated list of steps (unit, qemu,
 # bochs, conformance) to leave some out while developing.
 set -uo pipefail
@@ -40,10 +40,11 @@ run_each() {
 		# Retry only when vmx.ko's half passed and it unloaded cleanly.
 		if grep -q '^not ok' <<<"$out" && ! grep -q '^not ok vmx ' <<<"$out" &&
 		   grep -q '^ok harness: rmmod vmx' <<<"$out"; then
-			echo "# ${t##*/}: only the KVM side failed; trying the boot again"
+			echo "# ${t##*/}: only the KVM side failed; trying the boot" \
+			     "again with single-threaded TCG"
 			grep '^not ok' <<<"$out" | sed 's/^/# first try: /'
 			out=$("$here/$runner" --raw --tests "$d" --timeout $to \
-				--watchdog $((100 + 2 * to)))
+				--watchdog $((100 + 2 * to)) --single-thread)
 		fi
 		sed -E "s/^(not )?ok /&$prefix /" <<<"$out"
 		rm -rf "$d"

@@ -6,12 +6,17 @@
 #
 # usage: run-qemu.sh [--tests DIR] [--vmx-ko FILE|none] [--timeout SECS]
 #                    [--watchdog SECS] [--log FILE] [--kver VER] [--verbose]
+#                    [--single-thread]
 #   --tests     static test binaries (default selftests/build; *_test run)
 #   --vmx-ko    module to test (default: $VMX_KO, ./vmx.ko or kmod/vmx.ko;
 #               when none exists the vmx half is reported as failed)
 #   --timeout   per test binary and device inside L1 (default 60)
 #   --watchdog  for the whole emulator (default from the number of tests)
 #   --verbose   copy the serial console to stderr while it runs
+#   --single-thread  one host thread for both emulated CPUs (thread=single):
+#               slower, but kvm-amd then does not hit the multi-threaded
+#               TCG fault that now and then kills the emulated host (see
+#               README, Known issues); run-checks.sh retries with it
 #   --raw       print unnumbered TAP lines without the closing summary
 #               (for run-checks.sh, which sums several runs)
 set -euo pipefail
@@ -21,6 +26,7 @@ top=$(cd "$here/../.." && pwd)
 build=$top/selftests/build
 
 tests=$build vmx_ko=${VMX_KO:-} timeout=60 watchdog='' log='' kver='' verbose='' raw=''
+tcg=multi
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--tests) tests=$2; shift 2 ;;
@@ -31,6 +37,7 @@ while [[ $# -gt 0 ]]; do
 	--kver) kver=$2; shift 2 ;;
 	--verbose) verbose=1; shift ;;
 	--raw) raw=1; shift ;;
+	--single-thread) tcg=single; shift ;;
 	*) sed -n '2,/^set -e/p' "$0" | sed '$d' >&2; exit 2 ;;
 	esac
 done
@@ -64,7 +71,7 @@ done
 	${vmx_ko:+--vmx-ko "$vmx_ko"}
 
 echo "# L1 $kver, ${#names[@]} test binaries, vmx.ko: ${vmx_ko:-none}," \
-     "watchdog ${watchdog}s, log $log" >&2
+     "TCG thread=$tcg, watchdog ${watchdog}s, log $log" >&2
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 start=$(date +%s.%N)
 # Note when L1's /init speaks, to report boot time.
@@ -74,7 +81,7 @@ poller=$!
 
 set +e
 timeout -k 10 "$watchdog" qemu-system-x86_64 \
-	-accel tcg,thread=multi -smp 2 -m 2048 -cpu EPYC,+svm,+npt \
+	-accel tcg,thread=$tcg -smp 2 -m 2048 -cpu EPYC,+svm,+npt \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
 	-append "console=ttyS0 quiet panic=-1 vmx_timeout=$timeout vmx_kvm_known=$("$here/kvm-known.sh")" \
 	-nographic -no-reboot </dev/null 2>"$log.stderr" |
