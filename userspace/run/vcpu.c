@@ -140,6 +140,26 @@ static void handle_io(struct vcpu *v)
 			    run->io.direction == KVM_EXIT_IO_OUT);
 }
 
+/*
+ * What the hypervisor says about an internal error: for an emulation
+ * failure the faulting address and the instruction bytes, which is what
+ * one needs to find the instruction it could not handle.
+ */
+static void log_internal(struct vcpu *v, struct kvm_run *run)
+{
+	char line[16 * 19 + 1];
+	unsigned int i, n = run->internal.ndata;
+	int len = 0;
+
+	if (n > 16)
+		n = 16;
+	for (i = 0; i < n; i++)
+		len += snprintf(line + len, sizeof(line) - len, " %#llx",
+				(unsigned long long)run->internal.data[i]);
+	if (n)
+		mon_log("vcpu %d: internal error data:%s", v->id, line);
+}
+
 /* Returns false when the vCPU must stop. */
 static bool handle_exit(struct vcpu *v)
 {
@@ -178,6 +198,7 @@ static bool handle_exit(struct vcpu *v)
 	case KVM_EXIT_INTERNAL_ERROR:
 		snprintf(msg, sizeof(msg), "vcpu %d: internal error, suberror %u",
 			 v->id, run->internal.suberror);
+		log_internal(v, run);
 		break;
 	default:
 		snprintf(msg, sizeof(msg), "vcpu %d: unexpected exit reason %u",
