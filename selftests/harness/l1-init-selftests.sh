@@ -141,6 +141,9 @@ else
 	why="vmx.ko not loaded"
 fi
 kmsg
+# Where the kernel and vmx.ko sit (KASLR), to read a crash's addresses.
+echo "# L1 _text $(grep -m1 ' _text$' /proc/kallsyms | cut -d' ' -f1)," \
+     "vmx.ko .text $(cat /sys/module/vmx/sections/.text 2>/dev/null)"
 run_all vmx "$why"
 if grep -q '^vmx ' /proc/modules; then
 	if err=$(rmmod vmx 2>&1); then

@@ -84,7 +84,7 @@ timeout -k 10 "$watchdog" qemu-system-x86_64 \
 	-accel tcg,thread=$tcg -smp 2 -m 2048 -cpu EPYC,+svm,+npt \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
 	-append "console=ttyS0 quiet panic=-1 vmx_timeout=$timeout vmx_kvm_known=$("$here/kvm-known.sh")" \
-	-nographic -no-reboot </dev/null 2>"$log.stderr" |
+	-nographic -no-reboot -d cpu_reset -D "$log.cpu" </dev/null 2>"$log.stderr" |
 	if [[ -n $verbose ]]; then tee "$log" >&2; else cat >"$log"; fi
 emu_rc=${PIPESTATUS[0]}
 set -e
@@ -102,6 +102,13 @@ wait "$poller" 2>/dev/null || true
 		sed 's/.*\.//' | awk '!seen[$0]++ { s = s " " $0 }
 			END { if (s != "") print "# qemu TCG lacks:" s }' || true
 	grep -v "TCG doesn't support requested feature" "$log.stderr" | sed 's/^/# qemu: /' || true
+	# QEMU logs each CPU reset with the state before it (-d cpu_reset).
+	# One from 64-bit code is L1 resetting itself: with -no-reboot that
+	# ends the run silently, so show where the CPU was (a triple fault).
+	awk '/^CPU Reset/ { cpu = $0; next }
+	     /^RIP=/ { n++; print "# L1 reset from 64-bit code, " cpu ": " $1 " " $2 }
+	     n && /^(CR0|CS |SS |TR |IDT|GDT)/ { print "#   " $0 }
+	     /^EFER/ { n = 0 }' "$log.cpu" 2>/dev/null | head -n 20 || true
 	"$here/parse-l1-log.sh" --expect "${names[*]+${names[*]}}" \
 		--emu-rc "$emu_rc" --watchdog "$watchdog" "$log" ||
 		echo "not ok harness: log parser failed (status $?)"
