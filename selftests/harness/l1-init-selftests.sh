@@ -104,6 +104,12 @@ run_one() {
 		echo $? >$R/rc
 	} | tee "$R/$dev.$t" | sed "s|^|[$dev] $t: |"
 	rc=$(cat $R/rc)
+	# A test killed on time leaves its vmx-run children: they would keep
+	# /dev/vmx open (no rmmod) and SVM on (no kvm_amd).
+	if killall -KILL vmx-run 2>/dev/null; then
+		echo "@@ killed leftover vmx-run processes"
+		sleep 1
+	fi
 	secs=$(($(cut -d. -f1 /proc/uptime) - start))
 	[ "$rc" = 137 ] && [ "$secs" -ge "$T" ] && to=" timeout"
 	echo "@@ end $dev $t rc=$rc secs=$secs$to"
