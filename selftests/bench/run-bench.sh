@@ -131,7 +131,7 @@ if [[ -n $bochs ]]; then
 		${vmx_ko:+--vmx-ko "$vmx_ko"} >/dev/null 2>&1 || true
 else
 timeout -k 10 "$watchdog" qemu-system-x86_64 \
-	-accel tcg,thread=$tcg -smp 2 -m 2048 -cpu EPYC,+svm,+npt \
+	$("$harness/l1-machine.sh" "$tcg") \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
 	-append "console=ttyS0 quiet panic=-1 bench_pio=$pio bench_cpuid=$cpuid $l2_args" \
 	-nographic -no-reboot </dev/null >"$log" 2>"$log.stderr" || rc=$?

@@ -49,7 +49,7 @@ log=$build/logs/demo-$(date +%Y%m%d-%H%M%S).log
 start=$(date +%s)
 rc=0
 timeout -k 10 180 qemu-system-x86_64 \
-	-accel tcg,thread=multi -smp 2 -m 2048 -cpu EPYC,+svm,+npt \
+	$("$here/l1-machine.sh") \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
 	-append "console=ttyS0 quiet panic=-1" \
 	-nographic -no-reboot </dev/null >"$log" 2>"$log.stderr" || rc=$?

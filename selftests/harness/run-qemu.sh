@@ -14,9 +14,10 @@
 #   --watchdog  for the whole emulator (default from the number of tests)
 #   --verbose   copy the serial console to stderr while it runs
 #   --single-thread  one host thread for both emulated CPUs (thread=single):
-#               slower, but kvm-amd then does not hit the multi-threaded
-#               TCG fault that now and then kills the emulated host (see
-#               README, Known issues); run-checks.sh retries with it
+#               kvm-amd then does not hit the multi-threaded TCG fault that
+#               now and then kills the emulated host (see README, Known
+#               issues); run-checks.sh uses it for the L2 Linux tests and
+#               for retries
 #   --raw       print unnumbered TAP lines without the closing summary
 #               (for run-checks.sh, which sums several runs)
 set -euo pipefail
@@ -81,7 +82,7 @@ poller=$!
 
 set +e
 timeout -k 10 "$watchdog" qemu-system-x86_64 \
-	-accel tcg,thread=$tcg -smp 2 -m 2048 -cpu EPYC,+svm,+npt \
+	$("$here/l1-machine.sh" "$tcg") \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
 	-append "console=ttyS0 quiet panic=-1 vmx_timeout=$timeout vmx_kvm_known=$("$here/kvm-known.sh")" \
 	-nographic -no-reboot -d cpu_reset -D "$log.cpu" </dev/null 2>"$log.stderr" |

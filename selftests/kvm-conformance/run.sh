@@ -121,7 +121,7 @@ boot() {
 	(
 		set +e
 		timeout -k 10 "$w" qemu-system-x86_64 \
-			-accel tcg,thread=multi -smp 2 -m 2048 -cpu EPYC,+svm,+npt \
+			$("$harness/l1-machine.sh") \
 			-kernel "/boot/vmlinuz-$kver" -initrd "$stage/initrd" \
 			-append "console=ttyS0 quiet panic=-1" \
 			-nographic -no-reboot -pidfile "$stage/qemu.pid" \
