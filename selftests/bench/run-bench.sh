@@ -9,7 +9,7 @@
 # usage: run-bench.sh [--bochs] [--vmx-ko FILE|none] [--pio N] [--cpuid N]
 #                     [--runs N] [--mib N] [--no-l2] [--no-qemu]
 #                     [--watchdog SECS] [--log FILE] [--kver VER]
-#                     [--single-thread]
+#                     [--multi-thread]
 #   --bochs     Intel VT-x under Bochs; its clock counts instructions, so
 #               the numbers repeat from run to run. No QEMU row there: QEMU
 #               would not be faster than vmx-run's boots, which are slow
@@ -23,9 +23,9 @@
 #               seconds each way under TCG; 16 under Bochs)
 #   --no-l2     leave bench_l2boot out (the exit benchmarks only)
 #   --no-qemu   leave out QEMU (and its 16 MB in the initramfs)
-#   --single-thread  QEMU TCG with one host thread: kvm-amd under the
-#               multi-threaded TCG now and then kills the emulated host
-#               (README, Known issues)
+#   --multi-thread  QEMU TCG with one host thread per emulated CPU (the
+#               default is one for both: kvm-amd under multi-threaded TCG
+#               now and then kills the emulated host; README, Known issues)
 #   --watchdog  limit for the whole emulator run (default 900 s, 2400 s
 #               with bench_l2boot)
 # Output, besides a table: "bench <vmx|kvm|qemu|ratio|ratio-qemu> <metric>
@@ -41,7 +41,7 @@ harness=$top/selftests/harness
 build=$top/selftests/build
 
 vmx_ko=${VMX_KO:-} pio=2000 cpuid=20000 watchdog= log= kver= bochs=
-runs= mib= l2=1 want_qemu=1 tcg=multi
+runs= mib= l2=1 want_qemu=1 tcg=single
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--bochs) bochs=1; shift ;;
@@ -53,6 +53,7 @@ while [[ $# -gt 0 ]]; do
 	--no-l2) l2=; shift ;;
 	--no-qemu) want_qemu=; shift ;;
 	--single-thread) tcg=single; shift ;;
+	--multi-thread) tcg=multi; shift ;;
 	--watchdog) watchdog=$2; shift 2 ;;
 	--log) log=$2; shift 2 ;;
 	--kver) kver=$2; shift 2 ;;

@@ -7,11 +7,12 @@
 #   3. the same selftests nested in Bochs (Intel VT-x), vmx.ko vs kvm-intel
 #   4. Linux's KVM selftests as a conformance suite (vmx.ko vs kvm-amd)
 # Step 2 boots the emulated host once per test binary: it runs the binary
-# on vmx.ko, checks rmmod, then runs it on KVM and compares. A boot whose
-# only failures are on the KVM side (kvm-amd under multi-threaded TCG now
-# and then kills the emulated host) is tried once more, with single-threaded
-# TCG; the first try is shown as "#" lines. Failures on vmx.ko are never
-# retried. Step 3 runs every binary in one Bochs boot.
+# on vmx.ko, checks rmmod, then runs it on KVM and compares. QEMU runs on
+# single-threaded TCG (README, Known issues: nested SVM under multi-threaded
+# TCG). A boot whose only failures are on the KVM side (the yardstick, not
+# the product) is tried once more; the first try is shown as "#" lines.
+# Failures on vmx.ko are never retried. Step 3 runs every binary in one
+# Bochs boot.
 # Set VMX_CHECK_SKIP to a space-separated list of steps (unit, qemu,
 # bochs, conformance) to leave some out while developing.
 set -uo pipefail
@@ -27,7 +28,7 @@ unnumber() {
 
 # run_each RUNNER PREFIX: one emulator boot per selftest binary.
 run_each() {
-	local runner=$1 prefix=$2 t d out to tcg
+	local runner=$1 prefix=$2 t d out to
 	for t in "$top"/selftests/build/*_test; do
 		d=$(mktemp -d)
 		ln -s "$t" "$d/"
@@ -35,20 +36,16 @@ run_each() {
 		# more when a nested-TCG triple fault makes the guest reboot).
 		to=100
 		[[ ${t##*/} == vmxrun_test ]] && to=300
-		# The binaries that boot an L2 Linux run on single-threaded TCG
-		# (README, Known issues: nested SVM under multi-threaded TCG).
-		tcg=
-		[[ ${t##*/} == vmxrun*_test ]] && tcg=--single-thread
 		out=$("$here/$runner" --raw --tests "$d" --timeout $to \
-			--watchdog $((100 + 2 * to)) $tcg)
+			--watchdog $((100 + 2 * to)))
 		# Retry only when vmx.ko's half passed and it unloaded cleanly.
 		if grep -q '^not ok' <<<"$out" && ! grep -q '^not ok vmx ' <<<"$out" &&
 		   grep -q '^ok harness: rmmod vmx' <<<"$out"; then
 			echo "# ${t##*/}: only the KVM side failed; trying the boot" \
-			     "again with single-threaded TCG"
+			     "again"
 			grep '^not ok' <<<"$out" | sed 's/^/# first try: /'
 			out=$("$here/$runner" --raw --tests "$d" --timeout $to \
-				--watchdog $((100 + 2 * to)) --single-thread)
+				--watchdog $((100 + 2 * to)))
 		fi
 		sed -E "s/^(not )?ok /&$prefix /" <<<"$out"
 		rm -rf "$d"
