@@ -140,6 +140,14 @@ static void svm_cpu_disable(void)
 
 	wrmsrl(SVM_MSR_VM_HSAVE_PA, 0);
 	rdmsrl(MSR_EFER, efer);
+	if (!(efer & EFER_SVME))
+		return;
+	/*
+	 * Clearing SVME leaves GIF as it is, and STGI #UDs from then on:
+	 * set it now, as Linux's own cpu_svm_disable() does, so that no
+	 * CLGI left unpaired keeps interrupts and NMIs off for good.
+	 */
+	asm volatile("stgi" ::: "memory");
 	wrmsrl(MSR_EFER, efer & ~EFER_SVME);
 }
 
@@ -257,8 +265,7 @@ static int svm_vcpu_enter(struct vmx_vcpu *vcpu)
 	asm volatile("vmsave %0" :: "a"(host) : "memory");
 	__svm_vmrun(vcpu->regs, svm->vmcb_pa);
 	asm volatile("vmload %0" :: "a"(host) : "memory");
-	asm volatile("stgi" ::: "memory");
-
+	/* The host's XCR0 is back before GIF=1 lets a pending NMI in. */
 	if (hxcr0) {
 		/*
 		 * QEMU's TCG runs a guest's XSETBV without the intercept: keep
@@ -271,6 +278,8 @@ static int svm_vcpu_enter(struct vmx_vcpu *vcpu)
 		if (hxcr0 != gxcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, hxcr0);
 	}
+	asm volatile("stgi" ::: "memory");
+
 	/* #VMEXIT resets DR7; give hardware breakpoints back to the host. */
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();

@@ -42,6 +42,8 @@ SYM_FUNC_START(__svm_vmrun)
 	/* Guest-controlled return predictions must not steer the host. */
 	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT
 	UNTRAIN_RET
+	/* SRSO: where the kernel chose IBPB on VM exit, issue it here. */
+	ALTERNATIVE "", "call entry_ibpb", X86_FEATURE_IBPB_ON_VMEXIT
 	CLEAR_CALLER_SAVED
 
 	pop	%rax
