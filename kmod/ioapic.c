@@ -71,6 +71,25 @@ static bool ioapic_claim(struct vmx_ioapic *io, int pin,
 	return true;
 }
 
+/*
+ * Deliver what ioapic_claim() let out.  A level interrupt no local APIC
+ * accepted (all software-disabled, as during an OS's shutdown) will see
+ * no EOI: drop its remote IRR again, or the pin would stay dead.
+ */
+static int ioapic_send(struct vmx_vm *vm, struct vmx_ioapic *io, int pin,
+		       const struct vmx_apic_irq *irq)
+{
+	unsigned long flags;
+	int r = vmx_apic_deliver(vm, NULL, irq);
+
+	if (r == 0 && irq->trig_level) {
+		spin_lock_irqsave(&io->lock, flags);
+		io->s.redirtbl[pin].bits &= ~RTE_REMOTE_IRR;
+		spin_unlock_irqrestore(&io->lock, flags);
+	}
+	return r;
+}
+
 int vmx_ioapic_set_irq(struct vmx_vm *vm, int pin, int level)
 {
 	struct vmx_ioapic *io = vm_ioapic(vm);
@@ -93,7 +112,7 @@ int vmx_ioapic_set_irq(struct vmx_vm *vm, int pin, int level)
 	}
 	spin_unlock_irqrestore(&io->lock, flags);
 	if (go)
-		ret = vmx_apic_deliver(vm, NULL, &irq);
+		ret = ioapic_send(vm, io, pin, &irq);
 	return ret;
 }
 
@@ -124,7 +143,7 @@ static void ioapic_eoi(struct vmx_vm *vm, struct vmx_ioapic *io, int vector)
 		}
 		spin_unlock_irqrestore(&io->lock, flags);
 		if (go)
-			vmx_apic_deliver(vm, NULL, &irq);
+			ioapic_send(vm, io, pin, &irq);
 	}
 }
 
@@ -154,8 +173,9 @@ static u32 ioapic_read_reg(struct vmx_ioapic *io)
 }
 
 /* Under the lock; true when a level entry must be delivered now. */
-static bool ioapic_write_reg(struct vmx_ioapic *io, u32 val,
-			     struct vmx_apic_irq *irq)
+/* Returns the pin whose interrupt @irq must go out now, or -1. */
+static int ioapic_write_reg(struct vmx_ioapic *io, u32 val,
+			    struct vmx_apic_irq *irq)
 {
 	u32 sel = io->s.ioregsel;
 	int pin = (sel - IOAPIC_REG_REDIR) / 2;
@@ -163,10 +183,10 @@ static bool ioapic_write_reg(struct vmx_ioapic *io, u32 val,
 
 	if (sel == IOAPIC_REG_ID) {
 		io->s.id = (val >> IOAPIC_ID_SHIFT) & IOAPIC_ID_MASK;
-		return false;
+		return -1;
 	}
 	if (sel < IOAPIC_REG_REDIR || pin >= VMX_IOAPIC_PINS)
-		return false;	/* version, arbitration: read-only */
+		return -1;	/* version, arbitration: read-only */
 	e = &io->s.redirtbl[pin].bits;
 	old = *e;
 	if (sel & 1)
@@ -178,8 +198,10 @@ static bool ioapic_write_reg(struct vmx_ioapic *io, u32 val,
 	if (!(*e & RTE_LEVEL))
 		*e &= ~RTE_REMOTE_IRR;
 	/* A level line held while masked or busy fires once it may. */
-	return (*e & RTE_LEVEL) && (io->s.irr & BIT(pin)) &&
-	       ioapic_claim(io, pin, irq);
+	if ((*e & RTE_LEVEL) && (io->s.irr & BIT(pin)) &&
+	    ioapic_claim(io, pin, irq))
+		return pin;
+	return -1;
 }
 
 static int ioapic_mmio_read(struct vmx_vcpu *vcpu, struct vmx_io_device *dev,
@@ -212,7 +234,7 @@ static int ioapic_mmio_write(struct vmx_vcpu *vcpu, struct vmx_io_device *dev,
 	struct vmx_ioapic *io = vm_ioapic(vm);
 	struct vmx_apic_irq irq;
 	unsigned long flags;
-	bool go = false;
+	int pin = -1;
 	u32 v;
 
 	/* Registers are 32 bits wide; narrower writes are dropped. */
@@ -227,15 +249,15 @@ static int ioapic_mmio_write(struct vmx_vcpu *vcpu, struct vmx_io_device *dev,
 		break;
 	case IOAPIC_WINDOW:
 		spin_lock_irqsave(&io->lock, flags);
-		go = ioapic_write_reg(io, v, &irq);
+		pin = ioapic_write_reg(io, v, &irq);
 		spin_unlock_irqrestore(&io->lock, flags);
 		break;
 	case IOAPIC_EOI:
 		ioapic_eoi(vm, io, v & RTE_VECTOR);
 		break;
 	}
-	if (go)
-		vmx_apic_deliver(vm, NULL, &irq);
+	if (pin >= 0)
+		ioapic_send(vm, io, pin, &irq);
 	return 0;
 }
 

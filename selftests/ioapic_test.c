@@ -3,8 +3,8 @@
  * The in-kernel IOAPIC and MSIs with the local APIC: a long-mode guest
  * programs IOAPIC redirection entries itself; KVM_IRQ_LINE on an edge
  * GSI delivers its vector; a level GSI keeps remote IRR set until the
- * guest's EOI and is delivered again while still asserted; KVM_SIGNAL_MSI
- * delivers a vector.
+ * guest's EOI and is delivered again while still asserted, but not when
+ * no APIC took it; KVM_SIGNAL_MSI delivers a vector.
  */
 #include <string.h>
 #include <sys/ioctl.h>
@@ -134,12 +134,41 @@ static void test_msi(void)
 	guest_destroy(vcpu);
 }
 
+/*
+ * A level interrupt that no local APIC accepts (a new vCPU's APIC is
+ * software-disabled) gets no EOI: remote IRR must stay clear, or the pin
+ * would never fire again.
+ */
+static void test_level_unaccepted(void)
+{
+	struct vm *vm = vm_create();
+	struct kvm_irqchip c = { .chip_id = KVM_IRQCHIP_IOAPIC };
+	struct vcpu *v;
+
+	if (ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0))
+		tap_bail("KVM_CREATE_IRQCHIP: %m");
+	v = vcpu_create(vm, 0);
+	vcpu = v;
+	if (!CHECK_SUCCESS(ioctl(vm->fd, KVM_GET_IRQCHIP, &c)))
+		goto out;
+	c.chip.ioapic.redirtbl[LEVEL_GSI].bits = RTE_LEVEL | LEVEL_VECTOR;
+	if (!CHECK_SUCCESS(ioctl(vm->fd, KVM_SET_IRQCHIP, &c)))
+		goto out;
+	irq_line(LEVEL_GSI, 1);
+	CHECK_EQ(redir(LEVEL_GSI), RTE_LEVEL | LEVEL_VECTOR);
+	irq_line(LEVEL_GSI, 0);
+out:
+	guest_destroy(v);
+}
+
 static const struct tap_case cases[] = {
 	{ "guest enables its APIC and programs the IOAPIC", test_setup },
 	{ "edge GSI delivers its vector", test_edge },
 	{ "level GSI: remote IRR until EOI, again while asserted",
 	  test_level },
 	{ "KVM_SIGNAL_MSI delivers a vector", test_msi },
+	{ "level GSI no APIC accepts: remote IRR stays clear",
+	  test_level_unaccepted },
 };
 
 int main(void)
