@@ -9,8 +9,10 @@
 #include <linux/module.h>
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/irq_work.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <asm/cpufeature.h>
 #include <asm/debugreg.h>
 #include <asm/fpu/xcr.h>
@@ -34,6 +36,24 @@ struct svm_cpu {
 	u32 next_asid;
 };
 static DEFINE_PER_CPU(struct svm_cpu, svm_cpu);
+
+/* Nothing to do: the self-IPI it raises is what we want (see below). */
+static void svm_kick_fn(struct irq_work *w)
+{
+}
+
+static DEFINE_PER_CPU(struct irq_work, svm_kick);
+
+/* QEMU's TCG names itself in the hypervisor CPUID leaf. */
+static bool host_is_qemu_tcg(void)
+{
+	u32 eax, sig[3];
+
+	if (!boot_cpu_has(X86_FEATURE_HYPERVISOR))
+		return false;
+	cpuid(0x40000000, &eax, &sig[0], &sig[1], &sig[2]);
+	return !memcmp(sig, "TCGTCGTCGTCG", sizeof(sig));
+}
 
 static int svm_probe(void)
 {
@@ -62,6 +82,14 @@ static int svm_probe(void)
 		pr_err("no guest ASIDs available\n");
 		return -ENODEV;
 	}
+	svm_caps.tcg_evtinj_quirk = host_is_qemu_tcg();
+	if (svm_caps.tcg_evtinj_quirk) {
+		int cpu;
+
+		for_each_possible_cpu(cpu)
+			init_irq_work(per_cpu_ptr(&svm_kick, cpu), svm_kick_fn);
+		pr_info("host is QEMU TCG: each injected interrupt is followed by an exit\n");
+	}
 	return 0;
 }
 
@@ -72,6 +100,9 @@ static void svm_unsetup(void)
 	for_each_possible_cpu(cpu) {
 		struct svm_cpu *sc = per_cpu_ptr(&svm_cpu, cpu);
 
+		/* No kick may still run our (empty) function after unload. */
+		if (svm_caps.tcg_evtinj_quirk)
+			irq_work_sync(per_cpu_ptr(&svm_kick, cpu));
 		if (sc->hsave)
 			__free_page(sc->hsave);
 		if (sc->host_vmsave)
@@ -244,6 +275,17 @@ static int svm_vcpu_enter(struct vmx_vcpu *vcpu)
 	vmcb->control.event_inj = 0;
 	if (vcpu->inject.pending) {
 		inject(vmcb, &vcpu->inject);
+		/*
+		 * QEMU's TCG delivers an EVENTINJ interrupt inside VMRUN but
+		 * keeps its vector as the CPU's pending exception, and delivers
+		 * it again, IF=0 or not, if the CPU is kicked before the guest's
+		 * next exit (irq_once_test; an L2 Linux deadlocked in a nested
+		 * handle_edge_irq()).  A host interrupt pending at VMRUN makes
+		 * that exit come right after the delivery, before any kick.
+		 */
+		if (svm_caps.tcg_evtinj_quirk &&
+		    vcpu->inject.type == VMX_EV_EXTINT)
+			irq_work_queue(this_cpu_ptr(&svm_kick));
 		vcpu->inject.pending = false;
 		if (vcpu->inject.type == VMX_EV_NMI)
 			svm_set_nmi_mask(vcpu, true);

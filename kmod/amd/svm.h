@@ -29,6 +29,8 @@ struct svm_caps {
 	bool nrips;
 	bool flush_by_asid;
 	bool decode_assists;
+	/* Host is QEMU's TCG: see svm_vcpu_enter() on injected interrupts. */
+	bool tcg_evtinj_quirk;
 };
 
 extern struct svm_caps svm_caps;
