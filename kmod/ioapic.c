@@ -172,8 +172,9 @@ static u32 ioapic_read_reg(struct vmx_ioapic *io)
 	return io->s.redirtbl[pin].bits >> (sel & 1 ? 32 : 0);
 }
 
-/* Under the lock; true when a level entry must be delivered now. */
-/* Returns the pin whose interrupt @irq must go out now, or -1. */
+/* Under the lock; returns the pin whose interrupt @irq must go out now
+ * (a level entry), or -1.
+ */
 static int ioapic_write_reg(struct vmx_ioapic *io, u32 val,
 			    struct vmx_apic_irq *irq)
 {

@@ -41,7 +41,7 @@ harness=$top/selftests/harness
 build=$top/selftests/build
 
 vmx_ko=${VMX_KO:-} pio=2000 cpuid=20000 watchdog= log= kver= bochs=
-runs= mib= l2=1 want_qemu=1 tcg=single
+runs= mib= l2=1 want_qemu=1 tcg=
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--bochs) bochs=1; shift ;;
@@ -132,7 +132,7 @@ if [[ -n $bochs ]]; then
 		${vmx_ko:+--vmx-ko "$vmx_ko"} >/dev/null 2>&1 || true
 else
 timeout -k 10 "$watchdog" qemu-system-x86_64 \
-	$("$harness/l1-machine.sh" "$tcg") \
+	$("$harness/l1-machine.sh" $tcg) \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
 	-append "console=ttyS0 quiet panic=-1 bench_pio=$pio bench_cpuid=$cpuid $l2_args" \
 	-nographic -no-reboot </dev/null >"$log" 2>"$log.stderr" || rc=$?

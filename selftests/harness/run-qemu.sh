@@ -29,7 +29,7 @@ top=$(cd "$here/../.." && pwd)
 build=$top/selftests/build
 
 tests=$build vmx_ko=${VMX_KO:-} timeout=60 watchdog='' log='' kver='' verbose='' raw=''
-tcg=single
+tcg=''
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--tests) tests=$2; shift 2 ;;
@@ -74,8 +74,9 @@ done
 	--init "$here/l1-init-selftests.sh" --tests "$stage" \
 	${vmx_ko:+--vmx-ko "$vmx_ko"}
 
+machine=$("$here/l1-machine.sh" $tcg)
 echo "# L1 $kver, ${#names[@]} test binaries, vmx.ko: ${vmx_ko:-none}," \
-     "TCG thread=$tcg, watchdog ${watchdog}s, log $log" >&2
+     "QEMU ${machine%% -smp*}, watchdog ${watchdog}s, log $log" >&2
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 start=$(date +%s.%N)
 # Note when L1's /init speaks, to report boot time.
@@ -85,7 +86,7 @@ poller=$!
 
 set +e
 timeout -k 10 "$watchdog" qemu-system-x86_64 \
-	$("$here/l1-machine.sh" "$tcg") \
+	$machine \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
 	-append "console=ttyS0 quiet panic=-1 vmx_timeout=$timeout vmx_kvm_known=$("$here/kvm-known.sh")" \
 	-nographic -no-reboot -d "${QEMU_DEBUG:-cpu_reset}" -D "$log.cpu" </dev/null 2>"$log.stderr" |
