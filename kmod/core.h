@@ -187,6 +187,7 @@ struct vmx_vcpu {
 
 	struct fpu_guest guest_fpu;
 	u64 xcr0;
+	u32 pkru;			/* the guest's, while the host's is loaded */
 	u64 dr[4];
 	u64 dr6;			/* where the backend keeps no DR6 */
 	u64 apic_base;

@@ -11,6 +11,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <asm/fpu/api.h>
+#include <asm/special_insns.h>
 
 #include "core.h"
 
@@ -223,6 +224,30 @@ static int before_entry(struct vmx_vcpu *vcpu)
 /* Requests that need before_entry() rather than just an injection pass. */
 #define VMX_REQ_PROCESS_MASK	BIT(VMX_REQ_CLOCK_UPDATE)
 
+/*
+ * Neither VMRUN nor VM entry switches PKRU, and the kernel's FPU swap
+ * leaves it alone too: a guest that set CR4.PKE (SVM cannot intercept it
+ * without a CR4 write exit) or XRSTORed it would leave its keys in force
+ * for the host's own user-memory accesses and for the monitor.
+ */
+static void enter_guest(struct vmx_vcpu *vcpu)
+{
+	u32 host_pkru = 0;
+	bool pk = cpu_feature_enabled(X86_FEATURE_OSPKE);
+
+	if (pk) {
+		host_pkru = rdpkru();
+		if (vcpu->pkru != host_pkru)
+			wrpkru(vcpu->pkru);
+	}
+	vmx_ops->vcpu_enter(vcpu);
+	if (pk) {
+		vcpu->pkru = rdpkru();
+		if (vcpu->pkru != host_pkru)
+			wrpkru(host_pkru);
+	}
+}
+
 /* Enter the guest until an exit needs user space or a signal arrives. */
 static int vcpu_run_loop(struct vmx_vcpu *vcpu)
 {
@@ -271,7 +296,7 @@ static int vcpu_run_loop(struct vmx_vcpu *vcpu)
 			vcpu->tlb_gen = gen;
 			vcpu->flush_tlb = true;
 		}
-		vmx_ops->vcpu_enter(vcpu);
+		enter_guest(vcpu);
 		vcpu->last_cpu = cpu;
 		WRITE_ONCE(vcpu->mode, VMX_OUTSIDE_GUEST);
 		local_irq_enable();

@@ -10,4 +10,4 @@ case ${1:-single} in
 multi | single) ;;
 *) echo "l1-machine.sh: TCG threading '$1': expected multi or single" >&2; exit 2 ;;
 esac
-echo "-accel tcg,thread=${1:-single} -smp 2 -m 2048 -cpu EPYC,+svm,+npt"
+echo "-accel tcg,thread=${1:-single} -smp 2 -m 2048 -cpu EPYC,+svm,+npt,+pku"
