@@ -8,12 +8,19 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/io.h>
+#include <linux/mem_encrypt.h>
 
 #include "core.h"
 
 #define NPT_LEVELS	4
 #define NPT_ENTRIES	512
 #define NPT_ADDR_MASK	GENMASK_ULL(51, 12)
+
+/* The table an entry points to; SVM sets SME's C-bit in the address. */
+static u64 *npt_next(u64 e)
+{
+	return __va(__sme_clr(e & NPT_ADDR_MASK));
+}
 
 static unsigned int npt_index(u64 gfn, int level)
 {
@@ -44,8 +51,7 @@ static void npt_free_table(u64 *table, int level)
 	if (level > 1) {
 		for (i = 0; i < NPT_ENTRIES; i++)
 			if (npt_present(table[i]))
-				npt_free_table(__va(table[i] & NPT_ADDR_MASK),
-					       level - 1);
+				npt_free_table(npt_next(table[i]), level - 1);
 	}
 	free_page((unsigned long)table);
 }
@@ -79,7 +85,7 @@ static u64 *npt_walk(struct vmx_vm *vm, u64 gfn, struct page **cache,
 			*e = vmx_ops->npt_table_entry(page_to_phys(p));
 			vm->npt.nr_table_pages++;
 		}
-		table = __va(*e & NPT_ADDR_MASK);
+		table = npt_next(*e);
 	}
 	return &table[npt_index(gfn, 1)];
 }

@@ -19,6 +19,9 @@
 #define PORT_OSXSAVE_BEFORE	0x76
 #define PORT_OSXSAVE_AFTER	0x77
 #define PORT_INERT		0x78
+#define PORT_PMC_VALUE		0x79	/* RDPMC returned EDX:EAX */
+#define PORT_PMC_GP		0x7a
+#define PORT_PMC_UD		0x7b
 
 #define CR4_OSXSAVE		(1 << 18)
 

@@ -112,3 +112,21 @@ SNIPPET_BEGIN(cm_inert)
 	out	%al, $PORT_INERT
 	hlt
 SNIPPET_END(cm_inert)
+
+/*
+ * RDPMC of counter 0 at CPL 0: which of a value, #GP or #UD the guest
+ * got, each through its own port.
+ */
+SNIPPET_BEGIN(cm_rdpmc)
+	.code64
+	xor	%ecx, %ecx
+	rdpmc
+	out	%al, $PORT_PMC_VALUE
+	hlt
+SNIPPET_LABEL(cm_rdpmc_gp)
+	out	%al, $PORT_PMC_GP
+	hlt
+SNIPPET_LABEL(cm_rdpmc_ud)
+	out	%al, $PORT_PMC_UD
+	hlt
+SNIPPET_END(cm_rdpmc)

@@ -20,6 +20,9 @@ SNIPPET(cm_rdmsr_unknown);
 SNIPPET(cm_wrmsr_unknown);
 SNIPPET(cm_osxsave);
 SNIPPET(cm_inert);
+SNIPPET(cm_rdpmc);
+SNIPPET_LABEL(cm_rdpmc_gp);
+SNIPPET_LABEL(cm_rdpmc_ud);
 
 /* Leaf 0 of our own CPUID table: max leaf 1, vendor "vmxselftests". */
 #define LEAF0_EAX	1
@@ -179,6 +182,37 @@ static void test_amd_inert_msrs(void)
 		vcpu_get_regs(v, &regs);
 		CHECK_EQ(regs.rsi, 0);
 		CHECK_EQ(regs.rdi, 0);
+	}
+	guest_destroy(v);
+}
+
+/*
+ * Neither backend has a virtual PMU: RDPMC must raise #GP, as on a CPU
+ * without counters, and never read the host's (SVM needs the intercept
+ * for that; QEMU's TCG would give #UD without it).  A KVM with a virtual
+ * PMU may read its counter instead, which the guest never started: 0.
+ */
+static void test_rdpmc(void)
+{
+	struct vcpu *v = guest_create(GUEST_LONG_MODE, SNIPPET_CODE(cm_rdpmc));
+	struct kvm_regs regs;
+
+	guest_set_idt_gate(v, 13, SNIPPET_GPA(cm_rdpmc, cm_rdpmc_gp));
+	guest_set_idt_gate(v, 6, SNIPPET_GPA(cm_rdpmc, cm_rdpmc_ud));
+	if (CHECK_EQ(vcpu_run(v), 0) && CHECK_EXIT(v, KVM_EXIT_IO)) {
+		vcpu_get_regs(v, &regs);
+		switch (v->run->io.port) {
+		case PORT_PMC_GP:
+			break;
+		case PORT_PMC_VALUE:
+			tap_diag("RDPMC read %#llx:%#llx", regs.rdx, regs.rax);
+			CHECK_EQ((uint32_t)regs.rax | (uint32_t)regs.rdx, 0);
+			break;
+		default:
+			tap_diag("RDPMC raised %s, want #GP",
+				 v->run->io.port == PORT_PMC_UD ? "#UD" : "?");
+			CHECK_EQ(v->run->io.port, PORT_PMC_GP);
+		}
 	}
 	guest_destroy(v);
 }
@@ -350,6 +384,8 @@ static const struct tap_case cases[] = {
 	  test_wrmsr_unknown },
 	{ "AMD NB_CFG write and SYSCFG read: no #GP, both read 0",
 	  test_amd_inert_msrs },
+	{ "RDPMC: #GP (no virtual PMU), never the host's counters",
+	  test_rdpmc },
 	{ "KVM_GET_SUPPORTED_CPUID has no OSXSAVE (it is CR4 state)",
 	  test_supported_no_osxsave },
 	{ "CPUID and KVM_GET_CPUID2 OSXSAVE follow the guest's CR4",

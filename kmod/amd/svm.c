@@ -10,6 +10,7 @@
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/irq_work.h>
+#include <linux/mem_encrypt.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -22,6 +23,13 @@
 
 struct svm_caps svm_caps;
 phys_addr_t svm_iopm_pa, svm_msrpm_pa;
+
+/* With SME on, every address SVM is given carries the C-bit. */
+static phys_addr_t svm_pa(struct page *p)
+{
+	return __sme_set(page_to_phys(p));
+}
+
 static struct page *iopm_pages, *msrpm_pages;
 
 /*
@@ -129,8 +137,8 @@ static int svm_setup(void)
 	       PAGE_SIZE << get_order(SVM_IOPM_SIZE));
 	memset(page_address(msrpm_pages), 0xff,
 	       PAGE_SIZE << get_order(SVM_MSRPM_SIZE));
-	svm_iopm_pa = page_to_phys(iopm_pages);
-	svm_msrpm_pa = page_to_phys(msrpm_pages);
+	svm_iopm_pa = svm_pa(iopm_pages);
+	svm_msrpm_pa = svm_pa(msrpm_pages);
 
 	for_each_possible_cpu(cpu) {
 		struct svm_cpu *sc = per_cpu_ptr(&svm_cpu, cpu);
@@ -161,7 +169,7 @@ static int svm_cpu_enable(void)
 		return -EBUSY;
 	}
 	wrmsrl(MSR_EFER, efer | EFER_SVME);
-	wrmsrl(SVM_MSR_VM_HSAVE_PA, page_to_phys(this_cpu_ptr(&svm_cpu)->hsave));
+	wrmsrl(SVM_MSR_VM_HSAVE_PA, svm_pa(this_cpu_ptr(&svm_cpu)->hsave));
 	return 0;
 }
 
@@ -192,7 +200,7 @@ static int svm_vcpu_init(struct vmx_vcpu *vcpu)
 		return -ENOMEM;
 	svm->asid_cpu = -1;
 	svm->vmcb = page_address(p);
-	svm->vmcb_pa = page_to_phys(p);
+	svm->vmcb_pa = svm_pa(p);
 	return 0;
 }
 
@@ -259,7 +267,7 @@ static int svm_vcpu_enter(struct vmx_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb *vmcb = svm->vmcb;
-	phys_addr_t host = page_to_phys(this_cpu_ptr(&svm_cpu)->host_vmsave);
+	phys_addr_t host = svm_pa(this_cpu_ptr(&svm_cpu)->host_vmsave);
 	u64 hxcr0 = 0;
 
 	vmcb->save.rax = vcpu->regs[VMX_RAX];
@@ -449,12 +457,12 @@ static void svm_set_dr(struct vmx_vcpu *vcpu, int n, u64 val)
 
 static u64 svm_npt_table_entry(phys_addr_t pa)
 {
-	return pa | NPT_P | NPT_RW | NPT_US | NPT_A;
+	return __sme_set(pa) | NPT_P | NPT_RW | NPT_US | NPT_A;
 }
 
 static u64 svm_npt_leaf_entry(phys_addr_t pa, bool writable)
 {
-	return pa | NPT_P | NPT_US | NPT_A |
+	return __sme_set(pa) | NPT_P | NPT_US | NPT_A |
 	       (writable ? NPT_RW | NPT_D : 0);
 }
 

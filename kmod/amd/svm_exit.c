@@ -81,6 +81,16 @@ static int exit_ud(struct svm_vcpu *svm)
 	return 1;
 }
 
+static int exit_gp(struct svm_vcpu *svm)
+{
+	/*
+	 * RDPMC: no virtual PMU, so like a CPU without counters; without
+	 * the intercept a guest would read the host's counters.
+	 */
+	vmx_inject_gp(&svm->vcpu);
+	return 1;
+}
+
 static int exit_vmmcall(struct svm_vcpu *svm)
 {
 	return vmx_hypercall(&svm->vcpu, insn_len(svm, 3));
@@ -152,6 +162,7 @@ static const svm_exit_fn svm_exit_table[SVM_EXIT_NR] = {
 	[SVM_EXIT_IRET] = exit_iret,
 	[SVM_EXIT_SMI] = exit_host_event,
 	[SVM_EXIT_INIT] = exit_host_event,
+	[SVM_EXIT_RDPMC] = exit_gp,
 	[SVM_EXIT_CPUID] = exit_cpuid,
 	[SVM_EXIT_RSM] = exit_ud,
 	[SVM_EXIT_INVD] = exit_skip,

@@ -3,6 +3,7 @@
  * VMCB state: the power-on state, and conversion between the VMCB and the
  * KVM ABI's segment, special-register and MSR views.
  */
+#include <linux/mem_encrypt.h>
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 
@@ -75,9 +76,10 @@ static void reset_control(struct svm_vcpu *svm)
 	/* #DB and #AC: a guest could otherwise hang the CPU in a loop. */
 	c->intercepts[SVM_ICPT_EXC] = BIT(1) | BIT(17);
 	c->intercepts[SVM_ICPT_MISC3] = SVM_I3_INTR | SVM_I3_NMI |
-		SVM_I3_SMI | SVM_I3_INIT | SVM_I3_CPUID | SVM_I3_RSM |
-		SVM_I3_INVD | SVM_I3_HLT | SVM_I3_INVLPGA | SVM_I3_IOIO |
-		SVM_I3_MSR | SVM_I3_TASK_SWITCH | SVM_I3_SHUTDOWN;
+		SVM_I3_SMI | SVM_I3_INIT | SVM_I3_RDPMC | SVM_I3_CPUID |
+		SVM_I3_RSM | SVM_I3_INVD | SVM_I3_HLT | SVM_I3_INVLPGA |
+		SVM_I3_IOIO | SVM_I3_MSR | SVM_I3_TASK_SWITCH |
+		SVM_I3_SHUTDOWN;
 	c->intercepts[SVM_ICPT_MISC4] = SVM_I4_VMRUN | SVM_I4_VMMCALL |
 		SVM_I4_VMLOAD | SVM_I4_VMSAVE | SVM_I4_STGI | SVM_I4_CLGI |
 		SVM_I4_SKINIT | SVM_I4_RDTSCP | SVM_I4_MONITOR |
@@ -89,7 +91,7 @@ static void reset_control(struct svm_vcpu *svm)
 	/* Guest IF and TPR must never mask host interrupts. */
 	c->int_ctl = SVM_V_INTR_MASKING;
 	c->nested_ctl = 1;
-	c->nested_cr3 = svm->vcpu.vm->npt.root_pa;
+	c->nested_cr3 = __sme_set(svm->vcpu.vm->npt.root_pa);
 }
 
 /* Architectural state after RESET/INIT, as KVM gives a new vCPU. */
