@@ -35,8 +35,10 @@ run_each() {
 		# vmxrun_test boots Linux six times per device: 100 s on vmx.ko
 		# and 145 s on kvm-amd here, and CI machines may be 2-3 times
 		# slower; each boot has its own limit (BOOT_TIMEOUT).
+		# vmxrun_loader_test boots it once (its own limit: 240 s).
 		to=100
 		[[ ${t##*/} == vmxrun_test ]] && to=600
+		[[ ${t##*/} == vmxrun_loader_test ]] && to=300
 		out=$("$here/$runner" --raw --tests "$d" --timeout $to \
 			--watchdog $((100 + 2 * to)))
 		# Retry only when vmx.ko's half passed and it unloaded cleanly.
